@@ -1,0 +1,3 @@
+//! Subcommands of the `redress` binary, one module each.
+
+pub mod calendar;

@@ -1,0 +1,44 @@
+//! Complainant personal data (SPEC P1). It lives only in these types, held in fields named
+//! `personal`, never in general fields: a later issue encrypts them, and projections for
+//! `reporting` drop them wholesale.
+
+use serde::{Deserialize, Serialize};
+
+/// How the complainant can be contacted, and how an outcome may be communicated (SPEC C2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactMethod {
+    Phone,
+    Letter,
+    Email,
+    Sms,
+}
+
+impl ContactMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactMethod::Phone => "phone",
+            ContactMethod::Letter => "letter",
+            ContactMethod::Email => "email",
+            ContactMethod::Sms => "sms",
+        }
+    }
+}
+
+/// The complainant's identity and contact details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalDetails {
+    pub name: String,
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub preferred_contact: ContactMethod,
+}
+
+/// Personal data about a third-party representative (SPEC P2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepresentativePersonal {
+    pub name: String,
+    /// How to reach the representative, if given.
+    pub contact: Option<String>,
+}

@@ -1,3 +1,5 @@
 //! Subcommands of the `redress` binary, one module each.
 
 pub mod calendar;
+pub mod serve;
+pub mod token;

@@ -1,0 +1,359 @@
+//! Command execution: optimistic concurrency, idempotency by command id, event metadata.
+//!
+//! ## Idempotency is atomic with the events
+//! The command id travels in every event's metadata. The repository (`repo.rs`)
+//! inserts a `commands` row (command id → aggregate and sequence range) **in the same
+//! transaction** as the events, and `commands.command_id` is the primary key. So there is
+//! no window in which events exist without their idempotency record, or the reverse: a
+//! crash before commit leaves neither, and the retry runs the command afresh; a crash after
+//! commit leaves both, and the retry replays the stored events. Two concurrent requests
+//! with the same id cannot both commit: the second hits the unique key (or the aggregate's
+//! sequence key), rolls back, finds the first one's record and returns its result.
+//!
+//! A command that produces no events writes nothing, so a retry re-runs it; that is
+//! harmless because it changed nothing.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::persist::{PersistedEventStore, SerializedEvent};
+use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::error::{aggregate_error_to_store, CommandError, StoreError};
+use crate::repo::{StoreRepository, COMMAND_ID_KEY};
+use crate::store::{Db, Store};
+use crate::upcast::{upcast, SharedUpcaster};
+
+/// Who issued a command. Recorded on every event it produces (SPEC section 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// Stable user id.
+    pub user_id: String,
+    /// Role name as the API layer checked it (`crm`, `crt_manager`, …).
+    pub role: String,
+    /// Team the user acted for, if any.
+    pub team: Option<String>,
+}
+
+/// Everything about a command except the command itself.
+#[derive(Debug, Clone)]
+pub struct CommandContext {
+    /// Client-supplied id (AIP-155 `request_id`); a retry with the same id returns the
+    /// first result and writes nothing.
+    pub command_id: String,
+    /// If set, the command fails with [`CommandError::VersionMismatch`] unless the aggregate
+    /// is at exactly this version (its number of events), and is never retried on conflict.
+    pub expected_version: Option<usize>,
+    /// Who issued the command.
+    pub actor: Actor,
+    /// Correlates the events with a request or a process spanning several commands.
+    pub correlation_id: Option<String>,
+    /// When the change was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl CommandContext {
+    /// A context recorded now, without an expected version or correlation id.
+    pub fn new(command_id: impl Into<String>, actor: Actor) -> Self {
+        Self {
+            command_id: command_id.into(),
+            expected_version: None,
+            actor,
+            correlation_id: None,
+            recorded_at: Utc::now(),
+        }
+    }
+
+    /// Sets the expected version.
+    pub fn expecting(mut self, version: usize) -> Self {
+        self.expected_version = Some(version);
+        self
+    }
+
+    /// Sets the correlation id.
+    pub fn correlated(mut self, correlation_id: impl Into<String>) -> Self {
+        self.correlation_id = Some(correlation_id.into());
+        self
+    }
+
+    /// The metadata map stored on every event.
+    pub fn metadata(&self) -> HashMap<String, String> {
+        let mut m = HashMap::new();
+        m.insert(COMMAND_ID_KEY.to_string(), self.command_id.clone());
+        m.insert("actor_user_id".into(), self.actor.user_id.clone());
+        m.insert("actor_role".into(), self.actor.role.clone());
+        if let Some(team) = &self.actor.team {
+            m.insert("actor_team".into(), team.clone());
+        }
+        if let Some(c) = &self.correlation_id {
+            m.insert("correlation_id".into(), c.clone());
+        }
+        m.insert(
+            "recorded_at".into(),
+            self.recorded_at
+                .to_rfc3339_opts(SecondsFormat::Micros, true),
+        );
+        m
+    }
+}
+
+/// Typed view of the metadata stored on an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventMetadata {
+    /// Command that produced the event.
+    pub command_id: String,
+    /// User id of the actor.
+    pub actor_user_id: String,
+    /// Role of the actor.
+    pub actor_role: String,
+    /// Team of the actor.
+    #[serde(default)]
+    pub actor_team: Option<String>,
+    /// Correlation id.
+    #[serde(default)]
+    pub correlation_id: Option<String>,
+    /// When it was recorded (RFC 3339).
+    pub recorded_at: String,
+}
+
+/// The result of a command.
+#[derive(Debug)]
+pub struct CommandOutcome<A: Aggregate> {
+    /// The events the command committed (empty if it produced none).
+    pub events: Vec<EventEnvelope<A>>,
+    /// The aggregate's version after the command (the last event's sequence).
+    pub version: usize,
+    /// True if this command id had already been executed and these are the stored events
+    /// of that first execution; nothing was written this time.
+    pub replayed: bool,
+}
+
+struct CommandRecord {
+    aggregate_type: String,
+    aggregate_id: String,
+    first_sequence: i64,
+    last_sequence: i64,
+}
+
+impl Store {
+    fn event_store<A: Aggregate>(&self) -> PersistedEventStore<StoreRepository, A> {
+        let repo = StoreRepository::new(self.clone());
+        let size = self.inner.config.snapshot_size;
+        let es = if size == 0 {
+            PersistedEventStore::new_event_store(repo)
+        } else {
+            PersistedEventStore::new_snapshot_store(repo, size)
+        };
+        es.with_upcasters(
+            self.inner
+                .upcasters
+                .iter()
+                .map(|u| Box::new(SharedUpcaster(u.clone())) as _)
+                .collect(),
+        )
+    }
+
+    /// Loads an aggregate (from its latest snapshot plus later events) and its version.
+    pub async fn load<A: Aggregate>(&self, aggregate_id: &str) -> Result<(A, usize), StoreError> {
+        let ctx = self
+            .event_store::<A>()
+            .load_aggregate(aggregate_id)
+            .await
+            .map_err(aggregate_error_to_store)?;
+        Ok((ctx.aggregate, ctx.current_sequence))
+    }
+
+    /// All events of one aggregate, upcast and deserialised.
+    pub async fn load_events<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Vec<EventEnvelope<A>>, StoreError> {
+        self.event_store::<A>()
+            .load_events(aggregate_id)
+            .await
+            .map_err(aggregate_error_to_store)
+    }
+
+    /// Executes `command` on aggregate `aggregate_id`; see [`CommandContext`] for the
+    /// concurrency and idempotency rules. The command is cloned for retries.
+    pub async fn execute<A>(
+        &self,
+        aggregate_id: &str,
+        command: A::Command,
+        ctx: &CommandContext,
+        services: &A::Services,
+    ) -> Result<CommandOutcome<A>, CommandError<A::Error>>
+    where
+        A: Aggregate,
+        A::Command: Clone,
+    {
+        let metadata = ctx.metadata();
+        let max_attempts = 1 + self.inner.config.max_conflict_retries;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if let Some(outcome) = self.replay::<A>(aggregate_id, &ctx.command_id).await? {
+                return Ok(outcome);
+            }
+            let es = self.event_store::<A>();
+            let agg_ctx = es
+                .load_aggregate(aggregate_id)
+                .await
+                .map_err(|e| CommandError::Store(aggregate_error_to_store(e)))?;
+            let version = agg_ctx.current_sequence;
+            if let Some(expected) = ctx.expected_version {
+                if expected != version {
+                    return Err(CommandError::VersionMismatch {
+                        expected,
+                        actual: version,
+                    });
+                }
+            }
+            let sink = EventSink::<A>::default();
+            let mut scratch = clone_aggregate(&agg_ctx.aggregate)?;
+            scratch
+                .handle(command.clone(), services, &sink)
+                .await
+                .map_err(CommandError::Domain)?;
+            let events = sink.collect().await;
+            if events.is_empty() {
+                return Ok(CommandOutcome {
+                    events: Vec::new(),
+                    version,
+                    replayed: false,
+                });
+            }
+            match es.commit(events, agg_ctx, metadata.clone()).await {
+                Ok(events) => {
+                    let version = events.last().map_or(version, |e| e.sequence);
+                    return Ok(CommandOutcome {
+                        events,
+                        version,
+                        replayed: false,
+                    });
+                }
+                Err(AggregateError::AggregateConflict) => {
+                    if let Some(outcome) = self.replay::<A>(aggregate_id, &ctx.command_id).await? {
+                        return Ok(outcome);
+                    }
+                    if ctx.expected_version.is_some() || attempt >= max_attempts {
+                        return Err(CommandError::Conflict { attempts: attempt });
+                    }
+                    tracing::debug!(aggregate_type = A::TYPE, attempt, "conflict, retrying");
+                }
+                Err(AggregateError::UserError(e)) => return Err(CommandError::Domain(e)),
+                Err(e) => return Err(CommandError::Store(aggregate_error_to_store(e))),
+            }
+        }
+    }
+
+    /// If `command_id` was already executed, the stored outcome.
+    async fn replay<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+        command_id: &str,
+    ) -> Result<Option<CommandOutcome<A>>, CommandError<A::Error>> {
+        let Some(rec) = self.command_record(command_id).await? else {
+            return Ok(None);
+        };
+        if rec.aggregate_type != A::TYPE || rec.aggregate_id != aggregate_id {
+            return Err(CommandError::CommandIdReused {
+                command_id: command_id.to_string(),
+                aggregate_type: rec.aggregate_type,
+                aggregate_id: rec.aggregate_id,
+            });
+        }
+        let serialized = self
+            .events_in_range(A::TYPE, aggregate_id, rec.first_sequence, rec.last_sequence)
+            .await?;
+        let mut events = Vec::with_capacity(serialized.len());
+        for e in serialized {
+            let e = upcast(e, &self.inner.upcasters);
+            events.push(
+                EventEnvelope::<A>::try_from(e)
+                    .map_err(|e| CommandError::Store(StoreError::from(e)))?,
+            );
+        }
+        Ok(Some(CommandOutcome {
+            events,
+            version: rec.last_sequence as usize,
+            replayed: true,
+        }))
+    }
+
+    async fn command_record(&self, command_id: &str) -> Result<Option<CommandRecord>, StoreError> {
+        const SQL: &str = "SELECT aggregate_type, aggregate_id, first_sequence, last_sequence \
+                           FROM commands WHERE command_id = $1";
+        macro_rules! fetch {
+            ($pool:expr) => {{
+                sqlx::query(SQL)
+                    .bind(command_id)
+                    .fetch_optional($pool)
+                    .await?
+                    .map(|r| CommandRecord {
+                        aggregate_type: r.get(0),
+                        aggregate_id: r.get(1),
+                        first_sequence: r.get(2),
+                        last_sequence: r.get(3),
+                    })
+            }};
+        }
+        Ok(match &self.inner.db {
+            Db::Postgres(p) => fetch!(p),
+            Db::Sqlite(p) => fetch!(p),
+        })
+    }
+
+    async fn events_in_range(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+        first: i64,
+        last: i64,
+    ) -> Result<Vec<SerializedEvent>, StoreError> {
+        const SQL: &str = "SELECT aggregate_type, aggregate_id, sequence, event_type, \
+            event_version, payload, metadata FROM events \
+            WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence BETWEEN $3 AND $4 \
+            ORDER BY sequence";
+        macro_rules! fetch {
+            ($pool:expr) => {{
+                let rows = sqlx::query(SQL)
+                    .bind(aggregate_type)
+                    .bind(aggregate_id)
+                    .bind(first)
+                    .bind(last)
+                    .fetch_all($pool)
+                    .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let seq: i64 = r.try_get(2)?;
+                    out.push(SerializedEvent::new(
+                        r.try_get(1)?,
+                        seq as usize,
+                        r.try_get(0)?,
+                        r.try_get(3)?,
+                        r.try_get(4)?,
+                        r.try_get(5)?,
+                        r.try_get(6)?,
+                    ));
+                }
+                out
+            }};
+        }
+        Ok(match &self.inner.db {
+            Db::Postgres(p) => fetch!(p),
+            Db::Sqlite(p) => fetch!(p),
+        })
+    }
+}
+
+/// cqrs-es's `handle` mutates the aggregate as it writes events; commit needs the state as
+/// loaded (it applies the events itself for the snapshot), so we handle on a copy. Aggregates
+/// are `Serialize + DeserializeOwned` but not necessarily `Clone`, hence the JSON round trip.
+fn clone_aggregate<A: Aggregate, E: std::error::Error>(a: &A) -> Result<A, CommandError<E>> {
+    let v = serde_json::to_value(a).map_err(|e| CommandError::Store(e.into()))?;
+    serde_json::from_value(v).map_err(|e| CommandError::Store(e.into()))
+}

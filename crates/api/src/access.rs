@@ -18,11 +18,235 @@ pub const EVERYONE: &[Role] = &[
     Admin,
 ];
 
+/// Case workers: tier 1 (crm, crt_manager) and tier 2 (ccrt_reviewer). The domain decides
+/// which tier and team each may act on.
+pub const CASE_WORKERS: &[Role] = &[Crm, CrtManager, CcrtReviewer];
+/// Tier-1 case workers, who receive complaints.
+pub const TIER1: &[Role] = &[Crm, CrtManager];
+/// Everyone who may read a case (personal data only for case handlers, SPEC P1).
+pub const CASE_READERS: &[Role] = &[
+    Crm,
+    CrtManager,
+    CcrtReviewer,
+    SpecialPaymentTeam,
+    Reporting,
+    Admin,
+];
+/// Everyone who may read a case's audit trail.
+pub const HISTORY_READERS: &[Role] = &[Crm, CrtManager, CcrtReviewer, SpecialPaymentTeam, Admin];
+
 /// The roles allowed to call each RPC, by full gRPC path.
 pub const TABLE: &[(&str, &[Role])] = &[
     ("/redress.v1.CalendarService/ListHolidays", EVERYONE),
     ("/redress.v1.CalendarService/AddWorkingDays", EVERYONE),
     ("/redress.v1.CalendarService/CountWorkingDays", EVERYONE),
+    (
+        concat!("/redress.v1.ComplaintService/", "ReceiveComplaint"),
+        TIER1,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "GetComplaint"),
+        CASE_READERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "ListComplaints"),
+        CASE_READERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "ListComplaintHistory"),
+        HISTORY_READERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordInitialContact"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordInvestigationStep"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "ValidateEvidence"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordStaffAssurance"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "AgreeResolutionPlan"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "ReviseResolutionPlan"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordRootCause"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordFindings"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "DecideOutcome"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordRedress"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "AwardSpecialPayment"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "ReferSpecialPayment"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "DecideSpecialPayment"),
+        &[SpecialPaymentTeam],
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "InviteFurtherEvidence"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordFurtherEvidence"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "CommunicateOutcome"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "SignpostComplaint"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "EscalateComplaint"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "HoldCaseConference"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "AgreeFeedbackAction"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "ConfirmFeedbackAction"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecategoriseComplaint"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordSafeguardingConcern"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!(
+            "/redress.v1.ComplaintService/",
+            "ResolveSafeguardingConcern"
+        ),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordComplexNeeds"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "AddRepresentative"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "WithdrawConsent"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "ReassignCaseManager"),
+        &[CrtManager, CcrtReviewer],
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordReferral"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecordReferralResult"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "RecalculateDeadlines"),
+        &[Admin],
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "WithdrawComplaint"),
+        CASE_WORKERS,
+    ),
+    (
+        concat!("/redress.v1.ComplaintService/", "CloseComplaint"),
+        CASE_WORKERS,
+    ),
+    (
+        "/redress.v1.CorrespondenceService/ReceiveCorrespondence",
+        &[CcrtReviewer],
+    ),
+    (
+        "/redress.v1.CorrespondenceService/GetCorrespondence",
+        &[CcrtReviewer, Reporting, Admin],
+    ),
+    (
+        "/redress.v1.CorrespondenceService/DraftCorrespondenceReply",
+        &[CcrtReviewer],
+    ),
+    (
+        "/redress.v1.CorrespondenceService/PassToTeamLeader",
+        &[CcrtReviewer],
+    ),
+    (
+        "/redress.v1.CorrespondenceService/AgreeCorrespondenceReply",
+        &[CcrtReviewer],
+    ),
+    (
+        "/redress.v1.CorrespondenceService/SendToDirector",
+        &[CcrtReviewer],
+    ),
+    (
+        "/redress.v1.CorrespondenceService/RecordDirectorSignature",
+        &[CcrtReviewer],
+    ),
+    (
+        "/redress.v1.CorrespondenceService/SendCorrespondenceReply",
+        &[CcrtReviewer],
+    ),
+    (
+        "/redress.v1.SystemicLogService/RaiseSystemicIssue",
+        &[CrtManager],
+    ),
+    (
+        "/redress.v1.SystemicLogService/GetSystemicIssue",
+        &[CrtManager, CcrtReviewer, Reporting, Admin],
+    ),
+    (
+        "/redress.v1.SystemicLogService/LinkComplaintToIssue",
+        &[CrtManager],
+    ),
+    (
+        "/redress.v1.SystemicLogService/AddSystemicAction",
+        &[CrtManager],
+    ),
+    (
+        "/redress.v1.SystemicLogService/RecordSystemicProgress",
+        &[CrtManager],
+    ),
+    (
+        "/redress.v1.SystemicLogService/ResolveSystemicIssue",
+        &[CrtManager],
+    ),
 ];
 
 /// Health checks and reflection need no token: load balancers and tools call them.

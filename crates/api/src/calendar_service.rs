@@ -1,9 +1,7 @@
 //! `CalendarService`: the working-day calendar over gRPC, with the operator adjustments in
 //! force.
 
-use std::sync::{Arc, RwLock};
-
-use redress_calendar::{Calendars, FIRST_YEAR, LAST_YEAR};
+use redress_calendar::{FIRST_YEAR, LAST_YEAR};
 use tonic::{Request, Response, Status};
 
 use crate::convert::{date, date_to_pb, region};
@@ -12,41 +10,17 @@ use crate::pb::{
     AddWorkingDaysRequest, AddWorkingDaysResponse, CountWorkingDaysRequest,
     CountWorkingDaysResponse, Holiday, ListHolidaysRequest, ListHolidaysResponse,
 };
+use crate::services_in_force::ServicesInForce;
 use crate::status::invalid_argument;
-
-/// The calendars currently in force, swapped whole when an operator adjusts one (SPEC D7),
-/// so a request always sees one consistent version.
-#[derive(Debug, Clone)]
-pub struct CalendarsInForce(Arc<RwLock<Arc<Calendars>>>);
-
-impl CalendarsInForce {
-    pub fn new(calendars: Calendars) -> Self {
-        CalendarsInForce(Arc::new(RwLock::new(Arc::new(calendars))))
-    }
-
-    pub fn current(&self) -> Arc<Calendars> {
-        match self.0.read() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    pub fn replace(&self, calendars: Calendars) {
-        match self.0.write() {
-            Ok(mut guard) => *guard = Arc::new(calendars),
-            Err(poisoned) => *poisoned.into_inner() = Arc::new(calendars),
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct CalendarApi {
-    calendars: CalendarsInForce,
+    services: ServicesInForce,
 }
 
 impl CalendarApi {
-    pub fn new(calendars: CalendarsInForce) -> Self {
-        CalendarApi { calendars }
+    pub fn new(services: ServicesInForce) -> Self {
+        CalendarApi { services }
     }
 }
 
@@ -81,8 +55,8 @@ impl CalendarService for CalendarApi {
             ));
         }
         let holidays = self
-            .calendars
-            .current()
+            .services
+            .calendars()
             .get(region)
             .holidays(start, end)
             .into_iter()
@@ -105,8 +79,8 @@ impl CalendarService for CalendarApi {
         let days = u32::try_from(req.days)
             .map_err(|_| invalid_argument("days", "days must not be negative"))?;
         let result = self
-            .calendars
-            .current()
+            .services
+            .calendars()
             .get(region)
             .add_working_days(start, days);
         Ok(Response::new(AddWorkingDaysResponse {
@@ -124,8 +98,8 @@ impl CalendarService for CalendarApi {
         let start = date(req.start_date, "start_date")?;
         let end = date(req.end_date, "end_date")?;
         let working_days = self
-            .calendars
-            .current()
+            .services
+            .calendars()
             .get(region)
             .working_days_between(start, end);
         Ok(Response::new(CountWorkingDaysResponse { working_days }))

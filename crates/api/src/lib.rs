@@ -9,10 +9,16 @@
 pub mod access;
 pub mod auth;
 pub mod calendar_service;
+pub mod complaint_service;
 pub mod convert;
+pub mod correspondence_service;
+pub mod execute;
 pub mod gate;
+pub mod mutation;
 pub mod server;
+pub mod services_in_force;
 pub mod status;
+pub mod systemic_service;
 
 /// Generated protobuf and gRPC code.
 pub mod proto {

@@ -11,11 +11,20 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 use tonic_health::server::HealthReporter;
 
+use redress_store::Store;
+
 use crate::auth::TokenVerifier;
-use crate::calendar_service::{CalendarApi, CalendarsInForce};
+use crate::calendar_service::CalendarApi;
+use crate::complaint_service::ComplaintApi;
+use crate::correspondence_service::CorrespondenceApi;
 use crate::gate::AuthLayer;
 use crate::pb::calendar_service_server::CalendarServiceServer;
+use crate::pb::complaint_service_server::ComplaintServiceServer;
+use crate::pb::correspondence_service_server::CorrespondenceServiceServer;
+use crate::pb::systemic_log_service_server::SystemicLogServiceServer;
 use crate::proto::FILE_DESCRIPTOR_SET;
+use crate::services_in_force::ServicesInForce;
+use crate::systemic_service::SystemicLogApi;
 
 /// Limits that protect the server from slow or oversized clients.
 #[derive(Debug, Clone)]
@@ -38,7 +47,17 @@ impl Default for Limits {
 /// What the services need.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub calendars: CalendarsInForce,
+    pub store: Store,
+    pub services: ServicesInForce,
+}
+
+/// Applies the message size limits to a generated service.
+macro_rules! limited {
+    ($service:expr, $limits:expr) => {
+        $service
+            .max_decoding_message_size($limits.max_message_bytes)
+            .max_encoding_message_size($limits.max_message_bytes)
+    };
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.
@@ -57,6 +76,15 @@ pub async fn serve(
     reporter
         .set_serving::<CalendarServiceServer<CalendarApi>>()
         .await;
+    reporter
+        .set_serving::<ComplaintServiceServer<ComplaintApi>>()
+        .await;
+    reporter
+        .set_serving::<CorrespondenceServiceServer<CorrespondenceApi>>()
+        .await;
+    reporter
+        .set_serving::<SystemicLogServiceServer<SystemicLogApi>>()
+        .await;
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .build_v1()
@@ -64,15 +92,42 @@ pub async fn serve(
             tracing::error!(error = %e, "reflection descriptor set is invalid");
             e
         });
-    let calendar = CalendarServiceServer::new(CalendarApi::new(state.calendars))
-        .max_decoding_message_size(limits.max_message_bytes)
-        .max_encoding_message_size(limits.max_message_bytes);
+    let calendar = limited!(
+        CalendarServiceServer::new(CalendarApi::new(state.services.clone())),
+        limits
+    );
+    let complaints = limited!(
+        ComplaintServiceServer::new(ComplaintApi::new(
+            state.store.clone(),
+            state.services.clone()
+        )),
+        limits
+    );
+    let correspondence = limited!(
+        CorrespondenceServiceServer::new(CorrespondenceApi::new(
+            state.store.clone(),
+            state.services.clone()
+        )),
+        limits
+    );
+    let systemic = limited!(
+        SystemicLogServiceServer::new(SystemicLogApi::new(
+            state.store.clone(),
+            state.services.clone()
+        )),
+        limits
+    );
     let mut builder = Server::builder()
         .timeout(limits.request_timeout)
         .concurrency_limit_per_connection(limits.concurrency_per_connection)
         .load_shed(true)
         .layer(AuthLayer::new(verifier));
-    let router = builder.add_service(health_service).add_service(calendar);
+    let router = builder
+        .add_service(health_service)
+        .add_service(calendar)
+        .add_service(complaints)
+        .add_service(correspondence)
+        .add_service(systemic);
     let router = match reflection {
         Ok(reflection) => router.add_service(reflection),
         Err(_) => router,

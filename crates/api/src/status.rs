@@ -74,6 +74,69 @@ pub fn internal(message: &str) -> Status {
     )
 }
 
+/// Optimistic concurrency lost: the caller must reload and retry.
+pub fn aborted(reason: &str, message: String) -> Status {
+    with_info(Code::Aborted, message, reason, None)
+}
+
+/// Something with that identity exists already.
+pub fn already_exists(reason: &str, message: String, field: Option<&str>) -> Status {
+    with_info(Code::AlreadyExists, message, reason, field)
+}
+
+/// Nothing by that name.
+pub fn not_found(reason: &str, message: String) -> Status {
+    with_info(Code::NotFound, message, reason, None)
+}
+
+/// The caller may not see or do this.
+pub fn permission_denied(reason: &str, message: String) -> Status {
+    with_info(Code::PermissionDenied, message, reason, None)
+}
+
+/// A failed command from the store, mapped for the caller. Faults on our side are logged
+/// and reported as UNAVAILABLE without internals.
+pub fn from_command<E>(err: redress_store::CommandError<E>) -> Status
+where
+    E: std::error::Error + AsDomainError,
+{
+    use redress_store::CommandError;
+    match err {
+        CommandError::Domain(e) => from_domain(e.as_domain()),
+        CommandError::VersionMismatch { expected, actual } => aborted(
+            "ETAG_MISMATCH",
+            format!("the case has changed since you read it (your etag {expected}, now {actual}): reload it and try again"),
+        ),
+        CommandError::Conflict { attempts } => aborted(
+            "CONCURRENT_MODIFICATION",
+            format!("the case was being changed by someone else at the same time ({attempts} attempts): try again"),
+        ),
+        CommandError::CommandIdReused { .. } => already_exists(
+            "REQUEST_ID_REUSED",
+            "this request_id was already used for a different case: use a new request_id".into(),
+            Some("request_id"),
+        ),
+        CommandError::Store(e) => from_store(&e),
+    }
+}
+
+/// A store fault: logged in full, reported without internals.
+pub fn from_store(err: &redress_store::StoreError) -> Status {
+    tracing::error!(error = %err, "store error");
+    internal("the case store is unavailable")
+}
+
+/// Domain errors as the API sees them.
+pub trait AsDomainError {
+    fn as_domain(&self) -> &DomainError;
+}
+
+impl AsDomainError for DomainError {
+    fn as_domain(&self) -> &DomainError {
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,16 +5,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use redress_api::auth::{LocalSigningKey, TokenVerifier};
-use redress_api::calendar_service::CalendarsInForce;
-use redress_api::server::{self, AppState, Limits};
-use redress_calendar::{parse_overrides, Calendars};
+use redress_api::server::Limits;
 use serde::Deserialize;
-use tokio::net::TcpListener;
+
+use crate::app::{Application, Settings};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -27,6 +24,10 @@ pub struct ServeArgs {
     /// Directory for the embedded database and the local signing key.
     #[arg(long, env = "REDRESS_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// Database: `postgres://…` (production) or `sqlite:…`; default a SQLite file in the
+    /// data directory.
+    #[arg(long, env = "REDRESS_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
     /// Public keys (JWKS file) that verify tokens; without it the local signing key is used.
     #[arg(long, env = "REDRESS_JWKS_FILE")]
     jwks_file: Option<PathBuf>,
@@ -44,19 +45,10 @@ pub struct ServeArgs {
 struct FileConfig {
     listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
+    database_url: Option<String>,
     jwks_file: Option<PathBuf>,
     calendar_overrides: Option<PathBuf>,
     request_timeout_secs: Option<u64>,
-}
-
-/// Settings after layering defaults, file, environment and flags.
-#[derive(Debug)]
-pub struct Settings {
-    pub listen: SocketAddr,
-    pub data_dir: PathBuf,
-    pub jwks_file: Option<PathBuf>,
-    pub calendar_overrides: Option<PathBuf>,
-    pub limits: Limits,
 }
 
 impl ServeArgs {
@@ -83,6 +75,7 @@ impl ServeArgs {
                 .data_dir
                 .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("redress-data")),
+            database_url: self.database_url.or(file.database_url),
             jwks_file: self.jwks_file.or(file.jwks_file),
             calendar_overrides: self.calendar_overrides.or(file.calendar_overrides),
             limits,
@@ -90,55 +83,9 @@ impl ServeArgs {
     }
 }
 
-fn verifier(settings: &Settings) -> Result<TokenVerifier> {
-    Ok(match &settings.jwks_file {
-        Some(path) => TokenVerifier::from_jwks_file(path)?,
-        None => {
-            let key = LocalSigningKey::load_or_create(&settings.data_dir)?;
-            tracing::info!(data_dir = %settings.data_dir.display(), "tokens verified with the local signing key; mint one with `redress token`");
-            key.verifier()?
-        }
-    })
-}
-
-fn calendars(settings: &Settings) -> Result<Calendars> {
-    let adjustments = match &settings.calendar_overrides {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read calendar overrides {}", path.display()))?;
-            parse_overrides(&text).with_context(|| format!("in {}", path.display()))?
-        }
-        None => Vec::new(),
-    };
-    Ok(Calendars::with_adjustments(&adjustments))
-}
-
 pub async fn run(args: ServeArgs) -> Result<()> {
-    let settings = args.settings()?;
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-        format!(
-            "cannot create data directory {}",
-            settings.data_dir.display()
-        )
-    })?;
-    let verifier = Arc::new(verifier(&settings)?);
-    let state = AppState {
-        calendars: CalendarsInForce::new(calendars(&settings)?),
-    };
-    let listener = TcpListener::bind(settings.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", settings.listen))?;
-    tracing::info!(addr = %listener.local_addr()?, "redress serving gRPC");
-    let health = tonic_health::server::health_reporter();
-    server::serve(
-        listener,
-        verifier,
-        state,
-        settings.limits,
-        health,
-        shutdown_signal(),
-    )
-    .await?;
+    let app = Application::build(args.settings()?).await?;
+    app.run(shutdown_signal()).await?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

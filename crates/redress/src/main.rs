@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-mod cli;
+use redress::cli;
 
 /// Redress: event-sourced complaint handling.
 #[derive(Debug, Parser)]
@@ -39,6 +39,20 @@ enum Command {
     /// Working days and bank holidays for the three UK regions.
     #[command(subcommand)]
     Calendar(cli::calendar::CalendarCommand),
+    /// Drive a complaint from the terminal: receive, contact, plan, outcome, pay, … show, history.
+    Complaint(cli::complaint::ComplaintArgs),
+    /// Apply pending database migrations (the server also does this on start).
+    Migrate(cli::store_admin::DatabaseArgs),
+    /// Projection status and rebuilds, straight on the database.
+    #[command(subcommand)]
+    Projections(cli::store_admin::ProjectionsCommand),
+}
+
+/// Runs an async subcommand on a fresh runtime.
+fn block_on(future: impl std::future::Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+    tokio::runtime::Runtime::new()
+        .map_err(anyhow::Error::from)
+        .and_then(|rt| rt.block_on(future))
 }
 
 /// Logs go to stderr; the filter comes from `RUST_LOG` (default `info`). Fields are
@@ -61,12 +75,13 @@ fn main() -> ExitCode {
     let result = match args.command {
         Command::Calendar(cmd) => cli::calendar::run(cmd),
         Command::Token(cmd) => cli::token::run(cmd),
+        Command::Complaint(cmd) => cli::complaint::run(cmd),
         Command::Serve(cmd) => {
             init_logging(args.log_format);
-            tokio::runtime::Runtime::new()
-                .map_err(anyhow::Error::from)
-                .and_then(|rt| rt.block_on(cli::serve::run(cmd)))
+            block_on(cli::serve::run(cmd))
         }
+        Command::Migrate(db) => block_on(cli::store_admin::migrate(db)),
+        Command::Projections(cmd) => block_on(cli::store_admin::projections(cmd)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,6 +15,7 @@
 //! time, ids and policy come in through commands and services.
 
 pub mod actor;
+pub mod calendar_adjustment;
 mod check;
 pub mod complaint;
 pub mod correspondence;
@@ -27,6 +28,10 @@ pub mod services;
 pub mod systemic;
 
 pub use actor::{Actor, Role};
+pub use calendar_adjustment::{
+    CalendarAdjustment, CalendarAdjustmentAction, CalendarAdjustmentCommand,
+    CalendarAdjustmentEvent,
+};
 pub use complaint::{
     CaseStatus, Complaint, ComplaintAction, ComplaintCommand, ComplaintEvent, Outcome, Tier,
 };

@@ -529,3 +529,49 @@ fn personal_data_sits_only_in_personal_fields() {
         }
     }
 }
+
+fn calendar_adjustment_catalogue() -> Vec<CalendarAdjustmentEvent> {
+    use redress_domain::calendar_adjustment::CalendarAdjustmentAction as A;
+    let services = services();
+    let mut state = CalendarAdjustment::default();
+    let mut events = Vec::new();
+    let steps = [
+        A::AddHoliday {
+            region: Region::Scotland,
+            date: d("2026-09-14"),
+            name: "One-off bank holiday".into(),
+            reason: "proclaimed by royal proclamation".into(),
+        },
+        A::RemoveHoliday {
+            region: Region::Scotland,
+            date: d("2026-09-14"),
+            reason: "proclamation withdrawn".into(),
+        },
+    ];
+    for action in steps {
+        let command = CalendarAdjustmentCommand {
+            meta: CommandMeta::new(
+                admin(),
+                t("2026-08-01T09:00:00Z"),
+                t("2026-08-01T09:00:00Z"),
+            ),
+            action,
+        };
+        let new = state.decide(command, &services).expect("accepted");
+        for e in &new {
+            cqrs_es::Aggregate::apply(&mut state, e.clone());
+        }
+        events.extend(new);
+    }
+    events
+}
+
+#[test]
+fn golden_calendar_adjustment_events() {
+    // SPEC D7: the operator's calendar changes are part of the long-term record.
+    check(
+        "calendar_adjustment_events.json",
+        &CalendarAdjustmentEvent::TYPES,
+        &calendar_adjustment_catalogue(),
+    );
+}

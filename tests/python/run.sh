@@ -19,7 +19,7 @@ mkdir -p "$work/gen"
 bin="$root/target/debug/redress"
 cargo build -q -p redress --bin redress --manifest-path "$root/Cargo.toml"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd "$work" && exec "$bin" serve --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/server.log" 2>&1) &
+(cd "$work" && RUST_LOG=debug exec "$bin" serve --log-format json --listen "127.0.0.1:$port" --data-dir "$work/data" >"$work/server.log" 2>&1) &
 server=$!
 for _ in $(seq 1 100); do
   if "$venv/bin/python" - "$port" <<'PY' 2>/dev/null; then break; fi
@@ -33,3 +33,13 @@ done
 crm=$("$bin" token --data-dir "$work/data" --user py-crm --role crm --team crt-leeds)
 reporting=$("$bin" token --data-dir "$work/data" --user py-mi --role reporting --team mi)
 "$venv/bin/python" "$root/tests/python/scenario.py" "127.0.0.1:$port" "$crm" "$reporting" "$work/gen"
+
+# SPEC P1: no personal data in logs. The scenario's complainant must not appear in the
+# server's JSON log (debug level), however the complaint was handled.
+if grep -qiE 'Pythonia|pythonia@example\.org|07700900999' "$work/server.log"; then
+  echo "FAIL personal data found in the server log" >&2
+  grep -iE 'Pythonia|pythonia@example\.org|07700900999' "$work/server.log" | head -3 >&2
+  exit 1
+fi
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$work/server.log"
+echo "ok   server log is JSON and carries no personal data ($(wc -l <"$work/server.log") lines)"

@@ -60,7 +60,7 @@ receive = c.ReceiveComplaintRequest(
     team="crt-leeds",
     region=calendar_pb2.REGION_ENGLAND_AND_WALES,
     complainant=c.ComplainantDetails(
-        display_name="Pythonia Client", email="pythonia@example.org",
+        display_name="Pythonia Client", email="pythonia@example.org", phone="07700900999",
         preferred_contact=c.CONTACT_METHOD_EMAIL,
     ),
 )

@@ -52,6 +52,14 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the application on `backend` with a fresh database.
     pub async fn spawn(backend: Backend) -> TestApp {
+        // Server logs go to the test's captured output (RUST_LOG, default warn).
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            )
+            .with_test_writer()
+            .try_init();
         let db = TestDatabase::new(backend).await;
         let data_dir =
             std::env::temp_dir().join(format!("redress-e2e-{}", uuid::Uuid::now_v7().simple()));

@@ -32,6 +32,9 @@ pub const CASE_READERS: &[Role] = &[
     Reporting,
     Admin,
 ];
+/// Managers and reporting: caseload per person, the safeguarding queue, trend alerts and
+/// the Systemic Log (SPEC 1: a CRT manager sees trend alerts; V1 a queue for managers).
+pub const MANAGERS: &[Role] = &[CrtManager, CcrtReviewer, Reporting, Admin];
 /// Everyone who may read a case's audit trail.
 pub const HISTORY_READERS: &[Role] = &[Crm, CrtManager, CcrtReviewer, SpecialPaymentTeam, Admin];
 
@@ -40,6 +43,16 @@ pub const TABLE: &[(&str, &[Role])] = &[
     ("/redress.v1.CalendarService/ListHolidays", EVERYONE),
     ("/redress.v1.CalendarService/AddWorkingDays", EVERYONE),
     ("/redress.v1.CalendarService/CountWorkingDays", EVERYONE),
+    ("/redress.v1.CalendarService/AdjustCalendar", &[Admin]),
+    (
+        "/redress.v1.CalendarService/ListCalendarAdjustments",
+        EVERYONE,
+    ),
+    (
+        "/redress.v1.AdminService/ListProjections",
+        &[Admin, Reporting],
+    ),
+    ("/redress.v1.AdminService/RebuildProjection", &[Admin]),
     (
         concat!("/redress.v1.ComplaintService/", "ReceiveComplaint"),
         TIER1,
@@ -247,6 +260,32 @@ pub const TABLE: &[(&str, &[Role])] = &[
         "/redress.v1.SystemicLogService/ResolveSystemicIssue",
         &[CrtManager],
     ),
+    ("/redress.v1.ReportingService/ListAtRiskDeadlines", EVERYONE),
+    ("/redress.v1.ReportingService/ListDeadlinesDue", EVERYONE),
+    ("/redress.v1.ReportingService/GetTimelinessReport", EVERYONE),
+    ("/redress.v1.ReportingService/ListOutcomeCounts", EVERYONE),
+    (
+        "/redress.v1.ReportingService/GetSpecialPaymentsReport",
+        EVERYONE,
+    ),
+    ("/redress.v1.ReportingService/ListSignpostingGaps", EVERYONE),
+    ("/redress.v1.ReportingService/ListIceWindows", EVERYONE),
+    ("/redress.v1.ReportingService/ListCaseload", EVERYONE),
+    (
+        "/redress.v1.ReportingService/ListCaseManagerLoads",
+        MANAGERS,
+    ),
+    (
+        "/redress.v1.ReportingService/ListOverdueFeedbackActions",
+        EVERYONE,
+    ),
+    (
+        "/redress.v1.ReportingService/ListSafeguardingQueue",
+        MANAGERS,
+    ),
+    ("/redress.v1.ReportingService/ListTrendAlerts", MANAGERS),
+    ("/redress.v1.ReportingService/ListSystemicIssues", MANAGERS),
+    ("/redress.v1.ReportingService/WatchDeadlines", EVERYONE),
 ];
 
 /// Health checks and reflection need no token: load balancers and tools call them.

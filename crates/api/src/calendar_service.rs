@@ -4,23 +4,53 @@
 use redress_calendar::{FIRST_YEAR, LAST_YEAR};
 use tonic::{Request, Response, Status};
 
-use crate::convert::{date, date_to_pb, region};
+use chrono::Utc;
+use redress_calendar::Change;
+use redress_domain::calendar_adjustment::{
+    CalendarAdjustment, CalendarAdjustmentAction, CalendarAdjustmentCommand,
+};
+use redress_domain::CommandMeta;
+use redress_projections::calendar::{adjustments, StoredAdjustment};
+use redress_projections::Reader;
+use redress_store::Store;
+
+use crate::convert::{date, date_to_pb, region, region_to_pb, text};
+use crate::execute::{execute, Invocation};
+use crate::gate::principal;
+use crate::pb;
 use crate::pb::calendar_service_server::CalendarService;
 use crate::pb::{
     AddWorkingDaysRequest, AddWorkingDaysResponse, CountWorkingDaysRequest,
     CountWorkingDaysResponse, Holiday, ListHolidaysRequest, ListHolidaysResponse,
 };
 use crate::services_in_force::ServicesInForce;
+use crate::status;
 use crate::status::invalid_argument;
 
 #[derive(Debug, Clone)]
 pub struct CalendarApi {
+    store: Store,
     services: ServicesInForce,
 }
 
 impl CalendarApi {
-    pub fn new(services: ServicesInForce) -> Self {
-        CalendarApi { services }
+    pub fn new(store: Store, services: ServicesInForce) -> Self {
+        CalendarApi { store, services }
+    }
+}
+
+fn adjustment_to_pb(a: &StoredAdjustment) -> pb::CalendarAdjustment {
+    let (holiday_name, removed) = match &a.adjustment.change {
+        Change::Add { name } => (name.clone(), false),
+        Change::Remove => (String::new(), true),
+    };
+    pb::CalendarAdjustment {
+        region: region_to_pb(a.adjustment.region) as i32,
+        date: Some(date_to_pb(a.adjustment.date)),
+        holiday_name,
+        removed,
+        deadlines_recalculated: a.recalculated,
+        reason: a.reason.clone(),
     }
 }
 
@@ -103,5 +133,91 @@ impl CalendarService for CalendarApi {
             .get(region)
             .working_days_between(start, end);
         Ok(Response::new(CountWorkingDaysResponse { working_days }))
+    }
+
+    #[tracing::instrument(skip_all, fields(rpc = "AdjustCalendar"))]
+    async fn adjust_calendar(
+        &self,
+        request: Request<pb::AdjustCalendarRequest>,
+    ) -> Result<Response<pb::AdjustCalendarResponse>, Status> {
+        use pb::adjust_calendar_request::Change as Wire;
+        let actor = principal(&request)?.actor.clone();
+        let r = request.into_inner();
+        let region = region(r.region, "region")?;
+        let day = date(r.date, "date")?;
+        let reason = text(r.reason, "reason")?;
+        let (action, change) = match r.change {
+            Some(Wire::AddHolidayName(name)) => {
+                let name = text(name, "add_holiday_name")?;
+                (
+                    CalendarAdjustmentAction::AddHoliday {
+                        region,
+                        date: day,
+                        name: name.clone(),
+                        reason: reason.clone(),
+                    },
+                    Change::Add { name },
+                )
+            }
+            Some(Wire::RemoveHoliday(true)) => (
+                CalendarAdjustmentAction::RemoveHoliday {
+                    region,
+                    date: day,
+                    reason: reason.clone(),
+                },
+                Change::Remove,
+            ),
+            _ => {
+                return Err(invalid_argument(
+                    "change",
+                    "give add_holiday_name or remove_holiday",
+                ))
+            }
+        };
+        let now = Utc::now();
+        let command = CalendarAdjustmentCommand {
+            meta: CommandMeta::new(actor.clone(), now, now),
+            action,
+        };
+        let call = Invocation {
+            actor: &actor,
+            collection: "calendars",
+            id: region.as_str(),
+            request_id: &r.request_id,
+            expected: None,
+            now,
+        };
+        execute::<CalendarAdjustment>(&self.store, &self.services, call, command).await?;
+        let recorded = StoredAdjustment {
+            adjustment: redress_calendar::Adjustment {
+                region,
+                date: day,
+                change,
+            },
+            reason,
+            actor_user_id: actor.user_id.clone(),
+            event_sequence: 0,
+            recalculated: false,
+        };
+        Ok(Response::new(pb::AdjustCalendarResponse {
+            adjustment: Some(adjustment_to_pb(&recorded)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(rpc = "ListCalendarAdjustments"))]
+    async fn list_calendar_adjustments(
+        &self,
+        request: Request<pb::ListCalendarAdjustmentsRequest>,
+    ) -> Result<Response<pb::ListCalendarAdjustmentsResponse>, Status> {
+        principal(&request)?;
+        let all = adjustments(&Reader::new(self.store.clone()))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "calendar adjustments query failed");
+                status::internal("the reporting store is unavailable")
+            })?;
+        Ok(Response::new(pb::ListCalendarAdjustmentsResponse {
+            adjustments: all.iter().map(adjustment_to_pb).collect(),
+        }))
     }
 }

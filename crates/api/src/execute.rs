@@ -64,10 +64,18 @@ where
     ctx.recorded_at = call.now;
     ctx.expected_version = call.expected;
     let services = services.current();
-    let outcome = store
-        .execute::<A>(call.id, command, &ctx, &services)
-        .await
-        .map_err(status::from_command)?;
+    let result = store.execute::<A>(call.id, command, &ctx, &services).await;
+    let outcome = match &result {
+        Ok(o) if o.replayed => "replayed",
+        Ok(_) => "applied",
+        Err(redress_store::CommandError::Domain(_)) => "refused",
+        Err(redress_store::CommandError::VersionMismatch { .. })
+        | Err(redress_store::CommandError::Conflict { .. }) => "conflict",
+        Err(_) => "error",
+    };
+    metrics::counter!("redress_commands_total", "aggregate" => A::TYPE, "outcome" => outcome)
+        .increment(1);
+    let outcome = result.map_err(status::from_command)?;
     tracing::info!(
         aggregate = A::TYPE,
         id = %call.id,

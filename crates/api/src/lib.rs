@@ -7,6 +7,7 @@
 //! side through the projections' query API.
 
 pub mod access;
+pub mod admin_service;
 pub mod auth;
 pub mod calendar_service;
 pub mod complaint_service;
@@ -14,7 +15,9 @@ pub mod convert;
 pub mod correspondence_service;
 pub mod execute;
 pub mod gate;
+pub mod metrics_layer;
 pub mod mutation;
+pub mod reporting_service;
 pub mod server;
 pub mod services_in_force;
 pub mod status;

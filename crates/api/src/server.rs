@@ -13,16 +13,21 @@ use tonic_health::server::HealthReporter;
 
 use redress_store::Store;
 
+use crate::admin_service::AdminApi;
 use crate::auth::TokenVerifier;
 use crate::calendar_service::CalendarApi;
 use crate::complaint_service::ComplaintApi;
 use crate::correspondence_service::CorrespondenceApi;
 use crate::gate::AuthLayer;
+use crate::metrics_layer::MetricsLayer;
+use crate::pb::admin_service_server::AdminServiceServer;
 use crate::pb::calendar_service_server::CalendarServiceServer;
 use crate::pb::complaint_service_server::ComplaintServiceServer;
 use crate::pb::correspondence_service_server::CorrespondenceServiceServer;
+use crate::pb::reporting_service_server::ReportingServiceServer;
 use crate::pb::systemic_log_service_server::SystemicLogServiceServer;
 use crate::proto::FILE_DESCRIPTOR_SET;
+use crate::reporting_service::ReportingApi;
 use crate::services_in_force::ServicesInForce;
 use crate::systemic_service::SystemicLogApi;
 
@@ -85,6 +90,10 @@ pub async fn serve(
     reporter
         .set_serving::<SystemicLogServiceServer<SystemicLogApi>>()
         .await;
+    reporter
+        .set_serving::<ReportingServiceServer<ReportingApi>>()
+        .await;
+    reporter.set_serving::<AdminServiceServer<AdminApi>>().await;
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .build_v1()
@@ -93,7 +102,10 @@ pub async fn serve(
             e
         });
     let calendar = limited!(
-        CalendarServiceServer::new(CalendarApi::new(state.services.clone())),
+        CalendarServiceServer::new(CalendarApi::new(
+            state.store.clone(),
+            state.services.clone()
+        )),
         limits
     );
     let complaints = limited!(
@@ -117,17 +129,31 @@ pub async fn serve(
         )),
         limits
     );
+    let reporting = limited!(
+        ReportingServiceServer::new(ReportingApi::new(
+            state.store.clone(),
+            state.services.clone()
+        )),
+        limits
+    );
+    let admin = limited!(
+        AdminServiceServer::new(AdminApi::new(state.store.clone())),
+        limits
+    );
     let mut builder = Server::builder()
         .timeout(limits.request_timeout)
         .concurrency_limit_per_connection(limits.concurrency_per_connection)
         .load_shed(true)
+        .layer(MetricsLayer)
         .layer(AuthLayer::new(verifier));
     let router = builder
         .add_service(health_service)
         .add_service(calendar)
         .add_service(complaints)
         .add_service(correspondence)
-        .add_service(systemic);
+        .add_service(systemic)
+        .add_service(reporting)
+        .add_service(admin);
     let router = match reflection {
         Ok(reflection) => router.add_service(reflection),
         Err(_) => router,

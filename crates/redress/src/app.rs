@@ -13,9 +13,11 @@ use anyhow::{Context, Result};
 use redress_api::auth::{LocalSigningKey, TokenVerifier};
 use redress_api::server::{self, AppState, Limits};
 use redress_api::services_in_force::ServicesInForce;
-use redress_calendar::{parse_overrides, Calendars};
-use redress_domain::{DomainServices, PolicyBook};
-use redress_store::{Store, StoreConfig};
+use redress_calendar::{parse_overrides, Adjustment, Calendars};
+use redress_domain::{DomainServices, Policy, PolicyBook};
+use redress_projections::calendar::adjustments;
+use redress_projections::{all_projections, spawn_calendar_reactor, Reader};
+use redress_store::{ProjectionRunner, ProjectionTx, RunnerConfig, Store, StoreConfig};
 use tokio::net::TcpListener;
 use tonic_health::server::HealthReporter;
 use tonic_health::ServingStatus;
@@ -29,6 +31,10 @@ pub struct Settings {
     pub database_url: Option<String>,
     pub jwks_file: Option<PathBuf>,
     pub calendar_overrides: Option<PathBuf>,
+    /// Where Prometheus scrapes `/metrics`; none serves no metrics.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Policy files (SPEC D8) loaded beside the shipped default; the last is current.
+    pub policy_files: Vec<PathBuf>,
     pub limits: Limits,
 }
 
@@ -41,6 +47,8 @@ impl Settings {
             database_url: None,
             jwks_file: None,
             calendar_overrides: None,
+            policy_files: Vec::new(),
+            metrics_listen: None,
             limits: Limits::default(),
         }
     }
@@ -59,6 +67,9 @@ pub struct Application {
     verifier: Arc<TokenVerifier>,
     state: AppState,
     limits: Limits,
+    /// Adjustments from the operator's overrides file; recorded adjustments come on top.
+    file_adjustments: Vec<Adjustment>,
+    metrics: bool,
 }
 
 impl Application {
@@ -73,10 +84,15 @@ impl Application {
         })?;
         let verifier = Arc::new(verifier(&settings)?);
         let store = Store::connect_and_migrate(StoreConfig::new(settings.database_url())).await?;
+        let file_adjustments = file_adjustments(&settings)?;
+        let recorded = recorded_adjustments(&store).await.unwrap_or_default();
         let services = ServicesInForce::new(DomainServices::new(
-            PolicyBook::default(),
-            calendars(&settings)?,
+            policy_book(&settings.policy_files)?,
+            Calendars::with_adjustments(&[file_adjustments.clone(), recorded].concat()),
         ));
+        if let Some(addr) = settings.metrics_listen {
+            crate::telemetry::install_exporter(addr)?;
+        }
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -85,6 +101,8 @@ impl Application {
             verifier,
             state: AppState { store, services },
             limits: settings.limits,
+            file_adjustments,
+            metrics: settings.metrics_listen.is_some(),
         })
     }
 
@@ -99,7 +117,32 @@ impl Application {
     /// Serves until `shutdown` resolves; in-flight requests finish first.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> Result<()> {
         let (reporter, health_service) = tonic_health::server::health_reporter();
-        let monitor = tokio::spawn(monitor_database(self.state.store.clone(), reporter.clone()));
+        let store = self.state.store.clone();
+        let monitor = tokio::spawn(monitor_database(store.clone(), reporter.clone()));
+        let policies = self.state.services.current().policies.clone();
+        let mut runner = ProjectionRunner::new(store.clone(), RunnerConfig::default());
+        for projection in all_projections(policies.clone(), self.state.services.calendars()) {
+            runner = runner.with(projection);
+        }
+        ensure_read_models(
+            &store,
+            &all_projections(policies.clone(), self.state.services.calendars()),
+        )
+        .await?;
+        let projections = runner.start();
+        let reactor = spawn_calendar_reactor(store.clone(), policies, Duration::from_secs(5));
+        let sampler = self.metrics.then(|| {
+            tokio::spawn(crate::telemetry::sample(
+                store.clone(),
+                self.state.services.clone(),
+                Duration::from_secs(15),
+            ))
+        });
+        let refresher = tokio::spawn(refresh_calendars(
+            store.clone(),
+            self.state.services.clone(),
+            self.file_adjustments.clone(),
+        ));
         tracing::info!(addr = %self.listener.local_addr()?, backend = ?self.state.store.backend(), "redress serving gRPC");
         let result = server::serve(
             self.listener,
@@ -111,9 +154,40 @@ impl Application {
         )
         .await;
         monitor.abort();
+        reactor.abort();
+        if let Some(sampler) = sampler {
+            sampler.abort();
+        }
+        refresher.abort();
+        // Projections finish their batch and store their checkpoint before the pool closes.
+        projections.stop().await;
         self.state.store.close().await;
         result.context("gRPC server failed")
     }
+}
+
+/// Creates every read model's tables before serving, so a query during start-up finds
+/// empty tables rather than none (each runner would otherwise create them on takeover).
+async fn ensure_read_models(
+    store: &Store,
+    projections: &[Arc<dyn redress_store::Projection>],
+) -> Result<()> {
+    for projection in projections {
+        let mut tx = match (store.pg_pool(), store.sqlite_pool()) {
+            (Some(pool), _) => ProjectionTx::Postgres(pool.begin().await?),
+            (None, Some(pool)) => ProjectionTx::Sqlite(pool.begin().await?),
+            (None, None) => anyhow::bail!("the store has no database pool"),
+        };
+        projection
+            .setup(&mut tx)
+            .await
+            .map_err(|e| anyhow::anyhow!("setting up read model {}: {e}", projection.name()))?;
+        match tx {
+            ProjectionTx::Postgres(tx) => tx.commit().await?,
+            ProjectionTx::Sqlite(tx) => tx.commit().await?,
+        }
+    }
+    Ok(())
 }
 
 /// Reports NOT_SERVING while the database does not answer, SERVING again when it does.
@@ -148,14 +222,72 @@ fn verifier(settings: &Settings) -> Result<TokenVerifier> {
     })
 }
 
-fn calendars(settings: &Settings) -> Result<Calendars> {
-    let adjustments = match &settings.calendar_overrides {
+fn file_adjustments(settings: &Settings) -> Result<Vec<Adjustment>> {
+    Ok(match &settings.calendar_overrides {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read calendar overrides {}", path.display()))?;
             parse_overrides(&text).with_context(|| format!("in {}", path.display()))?
         }
         None => Vec::new(),
-    };
-    Ok(Calendars::with_adjustments(&adjustments))
+    })
+}
+
+/// Adjustments operators recorded through the API (SPEC D7), from their read model.
+async fn recorded_adjustments(store: &Store) -> Result<Vec<Adjustment>> {
+    Ok(adjustments(&Reader::new(store.clone()))
+        .await?
+        .into_iter()
+        .map(|a| a.adjustment)
+        .collect())
+}
+
+/// Puts newly recorded calendar adjustments in force on this replica (every 5 seconds), so
+/// every replica computes new deadlines with the same calendar.
+async fn refresh_calendars(store: Store, services: ServicesInForce, from_file: Vec<Adjustment>) {
+    let mut last: Option<Vec<Adjustment>> = None;
+    loop {
+        match recorded_adjustments(&store).await {
+            Ok(recorded) if last.as_ref() != Some(&recorded) => {
+                if last.is_some() {
+                    tracing::info!(
+                        adjustments = recorded.len(),
+                        "calendar adjustments changed; new calendars in force"
+                    );
+                }
+                services.replace_calendars(Calendars::with_adjustments(
+                    &[from_file.clone(), recorded.clone()].concat(),
+                ));
+                last = Some(recorded);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read calendar adjustments"),
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+}
+
+/// The shipped default policy plus each file given; the last file given is current. A file
+/// reusing a version number must be identical to it: a complaint keeps the policy version
+/// it was received under (SPEC D8), so a version can never change meaning.
+pub fn policy_book(files: &[PathBuf]) -> Result<PolicyBook> {
+    let mut policies = vec![Policy::default_policy()];
+    let mut current = Policy::default_policy().version;
+    for path in files {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read policy file {}", path.display()))?;
+        let policy = Policy::from_toml_str(&text)
+            .with_context(|| format!("policy file {} is invalid", path.display()))?;
+        current = policy.version.clone();
+        match policies.iter().find(|p| p.version == policy.version) {
+            Some(existing) if *existing == policy => {}
+            Some(_) => anyhow::bail!(
+                "policy file {} reuses version {} with different content: give it a new version",
+                path.display(),
+                policy.version
+            ),
+            None => policies.push(policy),
+        }
+    }
+    Ok(PolicyBook::new(policies, &current)?)
 }

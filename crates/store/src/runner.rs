@@ -613,6 +613,8 @@ impl Worker {
             to_txid = to.txid,
             to_position = to.position,
         );
+        let started = std::time::Instant::now();
+        let batch_len = events.len();
         async {
             self.projection
                 .apply(&mut tx, &events)
@@ -643,6 +645,11 @@ impl Worker {
             }
             tx.commit().await?;
             tracing::debug!("batch committed");
+            let labels = [("projection", name.to_owned())];
+            metrics::histogram!("redress_projection_batch_duration_seconds", &labels)
+                .record(started.elapsed().as_secs_f64());
+            metrics::counter!("redress_projection_events_total", &labels)
+                .increment(batch_len as u64);
             Ok(Step::Applied)
         }
         .instrument(span)

@@ -48,7 +48,8 @@ pub struct StoreConfig {
 
 impl StoreConfig {
     /// Defaults for `url`: 10 connections, 5 s acquire timeout, snapshot every 100 events,
-    /// 5 conflict retries, 5 s SQLite busy timeout.
+    /// 5 conflict retries, 20 s SQLite busy timeout (projections catching up on a backlog
+    /// hold the single writer in turns; a command waits rather than fails).
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
@@ -57,7 +58,7 @@ impl StoreConfig {
             acquire_timeout: Duration::from_secs(5),
             snapshot_size: 100,
             max_conflict_retries: 5,
-            sqlite_busy_timeout: Duration::from_secs(5),
+            sqlite_busy_timeout: Duration::from_secs(20),
         }
     }
 }

@@ -324,10 +324,45 @@ complaint_service! {
 }
 
 impl ComplaintApi {
+    /// Open complaints from the caseload read model (no personal data).
     async fn list(
         &self,
-        _request: Request<pb::ListComplaintsRequest>,
+        request: Request<pb::ListComplaintsRequest>,
     ) -> Result<Response<pb::ListComplaintsResponse>, Status> {
-        Err(Status::unimplemented("pending the complaints read model"))
+        let actor = principal(&request)?.actor.clone();
+        let r = request.into_inner();
+        let team = crate::reporting_service::team_scope(&actor, &r.team)?;
+        let manager = crate::convert::optional_text(r.case_manager);
+        let services = self.services.current();
+        let models = redress_projections::ReadModels::new(
+            self.store.clone(),
+            services.policies.clone(),
+            services.calendars.clone(),
+        );
+        let page = models
+            .caseload(
+                team.as_deref(),
+                manager.as_deref(),
+                u32::try_from(r.page_size).unwrap_or(0),
+                &r.page_token,
+            )
+            .await
+            .map_err(crate::reporting_service::read_error)?;
+        Ok(Response::new(pb::ListComplaintsResponse {
+            complaints: page
+                .items
+                .into_iter()
+                .map(|e| pb::ComplaintSummary {
+                    name: format!("complaints/{}", e.complaint_id),
+                    team: e.team,
+                    tier: crate::pb_enum_out!(pb::Tier, "TIER_", e.tier),
+                    status: pb::CaseStatus::Open as i32,
+                    case_manager: e.case_manager,
+                    receive_time: Some(crate::convert::timestamp_to_pb(e.received_at)),
+                    next_due_time: e.next_due.map(crate::convert::timestamp_to_pb),
+                })
+                .collect(),
+            next_page_token: page.next_page_token,
+        }))
     }
 }

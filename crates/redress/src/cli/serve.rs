@@ -34,6 +34,17 @@ pub struct ServeArgs {
     /// Operator calendar overrides (TOML).
     #[arg(long, env = "REDRESS_CALENDAR_OVERRIDES")]
     calendar_overrides: Option<PathBuf>,
+    /// SLA policy file (SPEC D8), repeatable: every version complaints were received under
+    /// must stay loaded; the last one given is current for new complaints.
+    #[arg(
+        long = "policy-file",
+        env = "REDRESS_POLICY_FILE",
+        value_delimiter = ','
+    )]
+    policy_files: Vec<PathBuf>,
+    /// Serve Prometheus metrics at /metrics on this address (e.g. 0.0.0.0:9464).
+    #[arg(long, env = "REDRESS_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
     /// Request timeout in seconds.
     #[arg(long, env = "REDRESS_REQUEST_TIMEOUT_SECS")]
     request_timeout_secs: Option<u64>,
@@ -48,6 +59,9 @@ struct FileConfig {
     database_url: Option<String>,
     jwks_file: Option<PathBuf>,
     calendar_overrides: Option<PathBuf>,
+    #[serde(default)]
+    policy_files: Vec<PathBuf>,
+    metrics_listen: Option<SocketAddr>,
     request_timeout_secs: Option<u64>,
 }
 
@@ -78,6 +92,12 @@ impl ServeArgs {
             database_url: self.database_url.or(file.database_url),
             jwks_file: self.jwks_file.or(file.jwks_file),
             calendar_overrides: self.calendar_overrides.or(file.calendar_overrides),
+            metrics_listen: self.metrics_listen.or(file.metrics_listen),
+            policy_files: if self.policy_files.is_empty() {
+                file.policy_files
+            } else {
+                self.policy_files
+            },
             limits,
         })
     }

@@ -41,11 +41,17 @@ enum Command {
     Calendar(cli::calendar::CalendarCommand),
     /// Drive a complaint from the terminal: receive, contact, plan, outcome, pay, … show, history.
     Complaint(cli::complaint::ComplaintArgs),
+    /// Reports from the read models: deadlines, timeliness, outcomes, payments, trends, caseload.
+    Report(cli::report::ReportArgs),
+    /// Ask a server whether it is serving (exit 0) or not (exit 1).
+    Health(cli::health::HealthArgs),
     /// Apply pending database migrations (the server also does this on start).
     Migrate(cli::store_admin::DatabaseArgs),
     /// Projection status and rebuilds, straight on the database.
     #[command(subcommand)]
     Projections(cli::store_admin::ProjectionsCommand),
+    /// Load generator: mixed gRPC traffic against a local server, per-RPC latency.
+    Bench(cli::bench::BenchArgs),
 }
 
 /// Runs an async subcommand on a fresh runtime.
@@ -80,8 +86,11 @@ fn main() -> ExitCode {
             init_logging(args.log_format);
             block_on(cli::serve::run(cmd))
         }
+        Command::Report(args) => cli::report::run(args),
+        Command::Health(args) => block_on(cli::health::run(args)),
         Command::Migrate(db) => block_on(cli::store_admin::migrate(db)),
         Command::Projections(cmd) => block_on(cli::store_admin::projections(cmd)),
+        Command::Bench(cmd) => block_on(cli::bench::run(cmd)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -600,7 +600,7 @@ fn pb_time<T: From<SystemTime>>(t: DateTime<Utc>) -> T {
 }
 
 /// An instant from a protobuf timestamp field.
-fn from_pb_time<T: Copy>(t: &Option<T>) -> Option<DateTime<Utc>>
+pub(crate) fn from_pb_time<T: Copy>(t: &Option<T>) -> Option<DateTime<Utc>>
 where
     SystemTime: TryFrom<T>,
 {
@@ -608,7 +608,7 @@ where
         .map(DateTime::<Utc>::from)
 }
 
-fn pb_date(d: NaiveDate) -> Date {
+pub(crate) fn pb_date(d: NaiveDate) -> Date {
     use chrono::Datelike;
     Date {
         year: d.year(),
@@ -635,7 +635,7 @@ fn london(t: DateTime<Utc>) -> String {
 }
 
 /// `2025-03-03T09:00:00Z (Mon 03 Mar 2025 09:00 GMT)`.
-fn when(t: Option<DateTime<Utc>>) -> String {
+pub(crate) fn when(t: Option<DateTime<Utc>>) -> String {
     match t {
         Some(t) => format!(
             "{} ({})",
@@ -665,15 +665,15 @@ fn due(
     format!("{}  [{state}]", when(Some(d)))
 }
 
-fn rfc3339(t: DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-fn json_time(t: Option<DateTime<Utc>>) -> Value {
+pub(crate) fn json_time(t: Option<DateTime<Utc>>) -> Value {
     t.map(|t| Value::String(rfc3339(t))).unwrap_or(Value::Null)
 }
 
-fn pounds(pence: i64) -> String {
+pub(crate) fn pounds(pence: i64) -> String {
     let sign = if pence < 0 { "-" } else { "" };
     let p = pence.unsigned_abs();
     format!("{sign}£{}.{:02}", p / 100, p % 100)

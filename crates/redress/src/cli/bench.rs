@@ -16,9 +16,8 @@
 //!   on the client's oldest received complaint;
 //! - `outcome`: RecordRootCause, RecordFindings, DecideOutcome (not upheld),
 //!   CommunicateOutcome, SignpostComplaint and CloseComplaint on its oldest contacted one;
-//! - `read`: a reporting query, [`reporting_query`]: for now GetComplaint plus
-//!   ListComplaintHistory of one of its complaints, picked at random (to be switched to the
-//!   ReportingService once it exists).
+//! - `read`: [`reporting_query`]: GetComplaint of one of its complaints, picked at random,
+//!   then the team's at-risk deadlines from the reporting read model.
 //!
 //! An operation whose complaint does not exist yet falls back to the step before it
 //! (outcome → contact → receive; read → receive). Latency is per RPC, successful calls
@@ -35,6 +34,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use redress_api::pb;
 use redress_api::pb::complaint_service_client::ComplaintServiceClient;
+use redress_api::pb::reporting_service_client::ReportingServiceClient;
 use serde::Serialize;
 use tonic::Status;
 
@@ -249,7 +249,7 @@ async fn timed<T>(
 
 /// The read RPCs; every other RPC changes state (a "command", compared with the store's
 /// command throughput).
-const READ_RPCS: [&str; 2] = ["GetComplaint", "ListComplaintHistory"];
+const READ_RPCS: [&str; 2] = ["GetComplaint", "ListAtRiskDeadlines"];
 
 // ---------------------------------------------------------------------------------------
 // One client
@@ -315,6 +315,7 @@ fn ts<T: From<SystemTime>>(t: SystemTime) -> T {
 #[derive(Debug)]
 struct Worker {
     client: Client,
+    reporting: ReportingServiceClient<AuthedChannel>,
     team: String,
     mix: Mix,
     rng: Rng,
@@ -356,7 +357,14 @@ impl Worker {
             Op::Read => {
                 let i = self.rng.below(self.all.len() as u64) as usize;
                 if let Some(name) = self.all.get(i).cloned() {
-                    reporting_query(&mut self.client, &mut self.stats, &name).await;
+                    reporting_query(
+                        &mut self.client,
+                        &mut self.reporting,
+                        &self.team,
+                        &mut self.stats,
+                        &name,
+                    )
+                    .await;
                 }
             }
         }
@@ -503,17 +511,25 @@ impl Worker {
 /// The "reporting query" of the mix. For now the reads the ComplaintService offers: the
 /// complaint itself and the first page of its history. When the ReportingService lands,
 /// switch this one function to its queries (and name the RPCs after them).
-async fn reporting_query(client: &mut Client, stats: &mut Stats, name: &str) {
+/// A read: the case itself, then the team's at-risk deadlines (first page) from the
+/// reporting read model, as a case manager's screen would.
+async fn reporting_query(
+    client: &mut Client,
+    reporting: &mut ReportingServiceClient<AuthedChannel>,
+    team: &str,
+    stats: &mut Stats,
+    name: &str,
+) {
     let call = client.get_complaint(pb::GetComplaintRequest {
         name: name.to_owned(),
     });
     timed(stats, "GetComplaint", call).await;
-    let call = client.list_complaint_history(pb::ListComplaintHistoryRequest {
-        name: name.to_owned(),
-        page_size: 100,
-        page_token: String::new(),
+    let call = reporting.list_at_risk_deadlines(pb::ListAtRiskDeadlinesRequest {
+        team: team.to_owned(),
+        page_size: 50,
+        ..Default::default()
     });
-    timed(stats, "ListComplaintHistory", call).await;
+    timed(stats, "ListAtRiskDeadlines", call).await;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -567,10 +583,13 @@ async fn run_level(args: &BenchArgs, clients: u32, run_id: &str) -> Result<Level
     // Connections are opened before the clock starts.
     let mut workers = Vec::new();
     for c in 0..clients {
-        let client = ComplaintServiceClient::new(client::connect(&args.client).await?)
+        let channel = client::connect(&args.client).await?;
+        let client = ComplaintServiceClient::new(channel.clone())
             .max_decoding_message_size(64 * 1024 * 1024);
+        let reporting = ReportingServiceClient::new(channel);
         workers.push(Worker {
             client,
+            reporting,
             team: args.team.clone(),
             mix: args.mix,
             rng: Rng::new(u64::from(c) + 1 + u64::from(clients) * 7919),

@@ -631,3 +631,67 @@ async fn call_empty(app: &TestApp, path: &str, role: Option<Role>) -> Status {
 fn http_path(path: &str) -> tonic::codegen::http::uri::PathAndQuery {
     tonic::codegen::http::uri::PathAndQuery::try_from(path).expect("valid path")
 }
+
+/// The health service follows the database: NOT_SERVING while PostgreSQL refuses the
+/// server's connections, SERVING again on its own when it accepts them.
+#[tokio::test]
+async fn health_follows_the_database_on_postgres() {
+    use sqlx::Connection;
+    use tonic_health::pb::health_check_response::ServingStatus;
+    use tonic_health::pb::health_client::HealthClient;
+    use tonic_health::pb::HealthCheckRequest;
+
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let database = app.database_name().expect("a PostgreSQL test database");
+    let health = HealthClient::new(app.raw_channel());
+    let status = |h: &mut HealthClient<tonic::transport::Channel>| {
+        let mut h = h.clone();
+        async move {
+            h.check(HealthCheckRequest::default())
+                .await
+                .map(|r| r.into_inner().status())
+                .unwrap_or(ServingStatus::Unknown)
+        }
+    };
+    let wait_for = |want: ServingStatus| {
+        let health = health.clone();
+        async move {
+            let mut health = health;
+            for _ in 0..150 {
+                if status(&mut health).await == want {
+                    return true;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            false
+        }
+    };
+    assert!(wait_for(ServingStatus::Serving).await, "serving at start");
+    let mut admin = sqlx::PgConnection::connect(&redress_store::testing::admin_pg_url())
+        .await
+        .expect("admin connection");
+    sqlx::query(&format!(
+        "ALTER DATABASE {database} ALLOW_CONNECTIONS false"
+    ))
+    .execute(&mut admin)
+    .await
+    .expect("refuse connections");
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+        .bind(&database)
+        .execute(&mut admin)
+        .await
+        .expect("terminate the server's connections");
+    assert!(
+        wait_for(ServingStatus::NotServing).await,
+        "NOT_SERVING while the database is unreachable"
+    );
+    sqlx::query(&format!("ALTER DATABASE {database} ALLOW_CONNECTIONS true"))
+        .execute(&mut admin)
+        .await
+        .expect("accept connections again");
+    assert!(
+        wait_for(ServingStatus::Serving).await,
+        "SERVING again on its own"
+    );
+    app.stop().await;
+}

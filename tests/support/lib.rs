@@ -122,6 +122,15 @@ impl TestApp {
         pb::complaint_service_client::ComplaintServiceClient::new(self.as_role(role, team))
     }
 
+    /// The name of the PostgreSQL test database, when the backend is PostgreSQL.
+    pub fn database_name(&self) -> Option<String> {
+        let db = self.db.as_ref()?;
+        if self.backend != Backend::Postgres {
+            return None;
+        }
+        db.url().rsplit('/').next().map(str::to_owned)
+    }
+
     pub fn raw_channel(&self) -> Channel {
         self.channel.clone()
     }

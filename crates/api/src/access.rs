@@ -293,6 +293,16 @@ pub fn is_public(path: &str) -> bool {
     path.starts_with("/grpc.health.v1.Health/") || path.starts_with("/grpc.reflection.")
 }
 
+/// Whether `path` only reads (AIP Get/List, the deadline stream, calendar arithmetic): what
+/// a read-only reporting replica answers. Everything else records events.
+pub fn is_read(path: &str) -> bool {
+    let method = path.rsplit('/').next().unwrap_or_default();
+    ["Get", "List", "Watch"]
+        .iter()
+        .any(|verb| method.starts_with(verb))
+        || matches!(method, "AddWorkingDays" | "CountWorkingDays")
+}
+
 /// The roles allowed on `path`, or `None` for an RPC that is not in the table.
 pub fn allowed_roles(path: &str) -> Option<&'static [Role]> {
     TABLE
@@ -320,6 +330,35 @@ mod tests {
             }
         }
         out
+    }
+
+    /// A reporting replica must refuse exactly the RPCs that record events: a new RPC whose
+    /// name does not say which it is must be classified here by hand.
+    #[test]
+    fn reads_are_exactly_the_rpcs_that_record_nothing() {
+        let reads: Vec<String> = every_rpc().into_iter().filter(|r| is_read(r)).collect();
+        for expected in [
+            "/redress.v1.ComplaintService/GetComplaint",
+            "/redress.v1.ComplaintService/ListComplaintHistory",
+            "/redress.v1.ReportingService/WatchDeadlines",
+            "/redress.v1.CalendarService/CountWorkingDays",
+            "/redress.v1.AdminService/ListProjections",
+        ] {
+            assert!(reads.iter().any(|r| r == expected), "{expected} is a read");
+        }
+        for write in [
+            "/redress.v1.ComplaintService/ReceiveComplaint",
+            "/redress.v1.CalendarService/AdjustCalendar",
+            "/redress.v1.AdminService/RebuildProjection",
+            "/redress.v1.CorrespondenceService/ReceiveCorrespondence",
+        ] {
+            assert!(!is_read(write), "{write} records events");
+        }
+        let writes = every_rpc().len() - reads.len();
+        assert!(
+            writes > 30,
+            "only {writes} writes: a read verb is misclassified"
+        );
     }
 
     #[test]

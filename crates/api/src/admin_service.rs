@@ -12,20 +12,69 @@ use crate::status::{self, invalid_argument};
 #[derive(Debug, Clone)]
 pub struct AdminApi {
     store: Store,
+    /// The read replica reports are served from, when it is not the primary.
+    read_replica: Option<Store>,
 }
 
 impl AdminApi {
-    pub fn new(store: Store) -> Self {
-        AdminApi { store }
+    pub fn new(store: Store, read_replica: Option<Store>) -> Self {
+        AdminApi {
+            store,
+            read_replica,
+        }
+    }
+
+    /// Every projection's status, with its read-replica lag when reports come from one.
+    async fn statuses(&self) -> Result<Vec<pb::Projection>, Status> {
+        let all = self
+            .store
+            .projection_status()
+            .await
+            .map_err(|e| status::from_store(&e))?;
+        let replica = match &self.read_replica {
+            Some(replica) => self
+                .store
+                .replica_lag(replica)
+                .await
+                .map_err(|e| status::from_store(&e))?,
+            None => Vec::new(),
+        };
+        Ok(all
+            .iter()
+            .map(|s| {
+                let mut p = projection_to_pb(s);
+                p.read_replica = replica.iter().find(|(name, _)| *name == s.name).map(
+                    |(_, (events, seconds))| pb::ReadReplicaLag {
+                        lag_events: count(*events),
+                        lag: Some(duration(*seconds)),
+                    },
+                );
+                p
+            })
+            .collect())
+    }
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn duration(seconds: f64) -> prost_types::Duration {
+    let millis = (seconds * 1000.0).round() as i64;
+    prost_types::Duration {
+        seconds: millis / 1000,
+        nanos: ((millis % 1000) * 1_000_000) as i32,
     }
 }
 
 fn projection_to_pb(s: &ProjectionStatus) -> pb::Projection {
     pb::Projection {
         name: s.name.clone(),
-        events_applied: i64::try_from(s.events_applied).unwrap_or(i64::MAX),
-        lag_events: i64::try_from(s.lag).unwrap_or(i64::MAX),
+        events_applied: count(s.events_applied),
+        lag_events: count(s.lag),
         rebuild_requested: s.rebuild_requested,
+        lag: Some(duration(s.lag_seconds)),
+        read_replica: None,
     }
 }
 
@@ -37,13 +86,8 @@ impl AdminService for AdminApi {
         request: Request<pb::ListProjectionsRequest>,
     ) -> Result<Response<pb::ListProjectionsResponse>, Status> {
         principal(&request)?;
-        let all = self
-            .store
-            .projection_status()
-            .await
-            .map_err(|e| status::from_store(&e))?;
         Ok(Response::new(pb::ListProjectionsResponse {
-            projections: all.iter().map(projection_to_pb).collect(),
+            projections: self.statuses().await?,
         }))
     }
 

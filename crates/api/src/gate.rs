@@ -10,18 +10,27 @@ use futures_util::future::BoxFuture;
 use tonic::body::Body;
 use tower::{Layer, Service};
 
-use crate::access::{allowed_roles, is_public};
+use crate::access::{allowed_roles, is_public, is_read};
 use crate::auth::{bearer, Principal, TokenVerifier};
 use crate::status;
 
 #[derive(Debug, Clone)]
 pub struct AuthLayer {
     verifier: Arc<TokenVerifier>,
+    read_only: bool,
 }
 
 impl AuthLayer {
     pub fn new(verifier: Arc<TokenVerifier>) -> Self {
-        AuthLayer { verifier }
+        AuthLayer {
+            verifier,
+            read_only: false,
+        }
+    }
+
+    /// On a reporting replica, refuses every RPC that would record something.
+    pub fn read_only(self, read_only: bool) -> Self {
+        AuthLayer { read_only, ..self }
     }
 }
 
@@ -32,6 +41,7 @@ impl<S> Layer<S> for AuthLayer {
         AuthGate {
             inner,
             verifier: self.verifier.clone(),
+            read_only: self.read_only,
         }
     }
 }
@@ -40,11 +50,13 @@ impl<S> Layer<S> for AuthLayer {
 pub struct AuthGate<S> {
     inner: S,
     verifier: Arc<TokenVerifier>,
+    read_only: bool,
 }
 
 /// Decides one request: the principal, or the status to answer with.
 fn admit(
     verifier: &TokenVerifier,
+    read_only: bool,
     path: &str,
     headers: &http::HeaderMap,
 ) -> Result<Principal, tonic::Status> {
@@ -58,6 +70,9 @@ fn admit(
         .ok_or_else(|| status::role_not_permitted(claims.role.as_str(), path))?;
     if !roles.contains(&claims.role) {
         return Err(status::role_not_permitted(claims.role.as_str(), path));
+    }
+    if read_only && !is_read(path) {
+        return Err(status::read_only_replica(path));
     }
     Ok(Principal {
         actor: claims.actor(),
@@ -83,7 +98,7 @@ where
         if is_public(&path) {
             return Box::pin(self.inner.call(request));
         }
-        match admit(&self.verifier, &path, request.headers()) {
+        match admit(&self.verifier, self.read_only, &path, request.headers()) {
             Ok(principal) => {
                 tracing::debug!(rpc = %path, user = %principal.actor.user_id, role = %principal.actor.role, "admitted");
                 request.extensions_mut().insert(principal);

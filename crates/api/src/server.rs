@@ -52,8 +52,36 @@ impl Default for Limits {
 /// What the services need.
 #[derive(Debug, Clone)]
 pub struct AppState {
+    /// The primary: events, commands, checkpoints.
     pub store: Store,
+    /// Where read models are queried: a PostgreSQL read replica (`--read-database-url`) or
+    /// the primary itself.
+    pub reads: Store,
+    /// A reporting replica: every RPC that would record something is refused.
+    pub read_only: bool,
     pub services: ServicesInForce,
+}
+
+impl AppState {
+    /// Reads and writes on one database.
+    pub fn new(store: Store, services: ServicesInForce) -> Self {
+        AppState {
+            reads: store.clone(),
+            store,
+            read_only: false,
+            services,
+        }
+    }
+
+    /// Queries read models on `reads` (a read replica) instead of the primary.
+    pub fn with_reads(self, reads: Store) -> Self {
+        AppState { reads, ..self }
+    }
+
+    /// The read replica, if reads do not go to the primary.
+    fn read_replica(&self) -> Option<Store> {
+        (!self.reads.same_database(&self.store)).then(|| self.reads.clone())
+    }
 }
 
 /// Applies the message size limits to a generated service.
@@ -111,6 +139,7 @@ pub async fn serve(
     let complaints = limited!(
         ComplaintServiceServer::new(ComplaintApi::new(
             state.store.clone(),
+            state.reads.clone(),
             state.services.clone()
         )),
         limits
@@ -131,13 +160,13 @@ pub async fn serve(
     );
     let reporting = limited!(
         ReportingServiceServer::new(ReportingApi::new(
-            state.store.clone(),
+            state.reads.clone(),
             state.services.clone()
         )),
         limits
     );
     let admin = limited!(
-        AdminServiceServer::new(AdminApi::new(state.store.clone())),
+        AdminServiceServer::new(AdminApi::new(state.store.clone(), state.read_replica())),
         limits
     );
     let mut builder = Server::builder()
@@ -145,7 +174,7 @@ pub async fn serve(
         .concurrency_limit_per_connection(limits.concurrency_per_connection)
         .load_shed(true)
         .layer(MetricsLayer)
-        .layer(AuthLayer::new(verifier));
+        .layer(AuthLayer::new(verifier).read_only(state.read_only));
     let router = builder
         .add_service(health_service)
         .add_service(calendar)

@@ -63,6 +63,18 @@ pub fn role_not_permitted(role: &str, method: &str) -> Status {
     )
 }
 
+/// A reporting replica was asked to record something.
+pub fn read_only_replica(method: &str) -> Status {
+    with_info(
+        Code::FailedPrecondition,
+        format!(
+            "this server is a read-only reporting replica; send {method} to a read-write server"
+        ),
+        "READ_ONLY_REPLICA",
+        None,
+    )
+}
+
 /// A fault on our side (database unreachable, a bug). The detail goes to the log, not the
 /// caller.
 pub fn internal(message: &str) -> Status {

@@ -298,16 +298,39 @@ pub async fn recalculate_open_deadlines(
     .await
 }
 
-/// Runs [`recalculate_open_deadlines`] every `every` until the handle is aborted.
+/// Runs [`recalculate_open_deadlines`] every `every` until the handle is aborted, on one
+/// replica of the deployment at a time: each pass needs the store's exclusive
+/// `calendar_reactor` lock, and a replica that cannot take it leaves the work to its holder
+/// (and takes over when the holder dies). Passes are idempotent, so the brief overlap a lost
+/// connection can cause repeats work without changing its result.
 pub fn spawn_calendar_reactor(
     store: Store,
     policies: Arc<PolicyBook>,
     every: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let mut held: Option<redress_store::Exclusive> = None;
         loop {
-            if let Err(e) = recalculate_open_deadlines(&store, policies.clone(), every).await {
-                tracing::warn!(error = %e, "calendar reactor pass failed");
+            if let Some(lock) = &mut held {
+                if !lock.still_held().await {
+                    tracing::warn!("calendar reactor lost its lock");
+                    held = None;
+                }
+            }
+            if held.is_none() {
+                match store.try_exclusive("calendar_reactor").await {
+                    Ok(Some(lock)) => {
+                        tracing::info!("this replica runs the calendar reactor");
+                        held = Some(lock);
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "calendar reactor lock attempt failed"),
+                }
+            }
+            if held.is_some() {
+                if let Err(e) = recalculate_open_deadlines(&store, policies.clone(), every).await {
+                    tracing::warn!(error = %e, "calendar reactor pass failed");
+                }
             }
             tokio::time::sleep(every).await;
         }

@@ -17,7 +17,7 @@ use redress_calendar::{parse_overrides, Adjustment, Calendars};
 use redress_domain::{DomainServices, Policy, PolicyBook};
 use redress_projections::calendar::adjustments;
 use redress_projections::{all_projections, spawn_calendar_reactor, Reader};
-use redress_store::{ProjectionRunner, ProjectionTx, RunnerConfig, Store, StoreConfig};
+use redress_store::{ProjectionRunner, RunnerConfig, Store, StoreConfig};
 use tokio::net::TcpListener;
 use tonic_health::server::HealthReporter;
 use tonic_health::ServingStatus;
@@ -36,6 +36,25 @@ pub struct Settings {
     /// Policy files (SPEC D8) loaded beside the shipped default; the last is current.
     pub policy_files: Vec<PathBuf>,
     pub limits: Limits,
+    /// A PostgreSQL read replica of the database that read-model queries (reports,
+    /// ListComplaints) go to; `None` reads from the primary.
+    pub read_database_url: Option<String>,
+    /// Read-write (commands, projections, calendar reactor) or reporting (reads only).
+    pub role: ServerRole,
+    /// This replica's name in logs, projection leases and PostgreSQL's `application_name`.
+    pub instance: String,
+}
+
+/// What a replica does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerRole {
+    /// Takes commands, runs its share of the projections and the calendar reactor.
+    #[default]
+    ReadWrite,
+    /// Answers reads only (typically from `read_database_url`); refuses commands with
+    /// FAILED_PRECONDITION, runs no projections and never migrates the database.
+    Reporting,
 }
 
 impl Settings {
@@ -50,6 +69,9 @@ impl Settings {
             policy_files: Vec::new(),
             metrics_listen: None,
             limits: Limits::default(),
+            read_database_url: None,
+            role: ServerRole::ReadWrite,
+            instance: default_instance(),
         }
     }
 
@@ -58,6 +80,21 @@ impl Settings {
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("redress.db").display()))
     }
+}
+
+/// The host name (a pod's name on Kubernetes), else `redress`.
+pub fn default_instance() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.trim().is_empty())
+        .unwrap_or_else(|| "redress".to_owned())
+}
+
+/// The store settings every connection of this replica shares.
+fn store_config(url: String, instance: &str) -> StoreConfig {
+    let mut config = StoreConfig::new(url);
+    config.application_name = Some(format!("redress:{instance}"));
+    config
 }
 
 /// A built application, bound to its port but not yet serving.
@@ -70,6 +107,8 @@ pub struct Application {
     /// Adjustments from the operator's overrides file; recorded adjustments come on top.
     file_adjustments: Vec<Adjustment>,
     metrics: bool,
+    role: ServerRole,
+    instance: String,
 }
 
 impl Application {
@@ -83,7 +122,18 @@ impl Application {
             )
         })?;
         let verifier = Arc::new(verifier(&settings)?);
-        let store = Store::connect_and_migrate(StoreConfig::new(settings.database_url())).await?;
+        let config = store_config(settings.database_url(), &settings.instance);
+        // Reporting replicas never migrate: the read-write replicas own the schema.
+        let store = match settings.role {
+            ServerRole::ReadWrite => Store::connect_and_migrate(config).await?,
+            ServerRole::Reporting => Store::connect(config).await?,
+        };
+        let reads = match &settings.read_database_url {
+            Some(url) => Store::connect(store_config(url.clone(), &settings.instance))
+                .await
+                .context("cannot open the read replica (--read-database-url)")?,
+            None => store.clone(),
+        };
         let file_adjustments = file_adjustments(&settings)?;
         let recorded = recorded_adjustments(&store).await.unwrap_or_default();
         let services = ServicesInForce::new(DomainServices::new(
@@ -99,10 +149,15 @@ impl Application {
         Ok(Application {
             listener,
             verifier,
-            state: AppState { store, services },
+            state: AppState {
+                read_only: settings.role == ServerRole::Reporting,
+                ..AppState::new(store, services).with_reads(reads)
+            },
             limits: settings.limits,
             file_adjustments,
             metrics: settings.metrics_listen.is_some(),
+            role: settings.role,
+            instance: settings.instance,
         })
     }
 
@@ -118,23 +173,17 @@ impl Application {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> Result<()> {
         let (reporter, health_service) = tonic_health::server::health_reporter();
         let store = self.state.store.clone();
-        let monitor = tokio::spawn(monitor_database(store.clone(), reporter.clone()));
-        let policies = self.state.services.current().policies.clone();
-        let mut runner = ProjectionRunner::new(store.clone(), RunnerConfig::default());
-        for projection in all_projections(policies.clone(), self.state.services.calendars()) {
-            runner = runner.with(projection);
-        }
-        ensure_read_models(
-            &store,
-            &all_projections(policies.clone(), self.state.services.calendars()),
-        )
-        .await?;
-        let projections = runner.start();
-        let reactor = spawn_calendar_reactor(store.clone(), policies, Duration::from_secs(5));
+        let monitor = tokio::spawn(monitor_database(
+            vec![store.clone(), self.state.reads.clone()],
+            reporter.clone(),
+        ));
+        let work = match self.role {
+            ServerRole::ReadWrite => Some(self.start_background_work().await?),
+            ServerRole::Reporting => None,
+        };
         let sampler = self.metrics.then(|| {
             tokio::spawn(crate::telemetry::sample(
-                store.clone(),
-                self.state.services.clone(),
+                self.state.clone(),
                 Duration::from_secs(15),
             ))
         });
@@ -143,7 +192,14 @@ impl Application {
             self.state.services.clone(),
             self.file_adjustments.clone(),
         ));
-        tracing::info!(addr = %self.listener.local_addr()?, backend = ?self.state.store.backend(), "redress serving gRPC");
+        tracing::info!(
+            addr = %self.listener.local_addr()?,
+            backend = ?self.state.store.backend(),
+            role = ?self.role,
+            instance = %self.instance,
+            separate_read_replica = !self.state.reads.same_database(&self.state.store),
+            "redress serving gRPC"
+        );
         let result = server::serve(
             self.listener,
             self.verifier,
@@ -154,15 +210,39 @@ impl Application {
         )
         .await;
         monitor.abort();
-        reactor.abort();
         if let Some(sampler) = sampler {
             sampler.abort();
         }
         refresher.abort();
-        // Projections finish their batch and store their checkpoint before the pool closes.
-        projections.stop().await;
+        if let Some((projections, reactor)) = work {
+            reactor.abort();
+            // Projections finish their batch and store their checkpoint before the pool closes.
+            projections.stop().await;
+        }
         self.state.store.close().await;
+        self.state.reads.close().await;
         result.context("gRPC server failed")
+    }
+
+    /// A read-write replica's share of the deployment's background work: the projections
+    /// it wins the lock for, and the calendar reactor if it wins that lock.
+    async fn start_background_work(
+        &self,
+    ) -> Result<(redress_store::RunnerHandle, tokio::task::JoinHandle<()>)> {
+        let store = self.state.store.clone();
+        let policies = self.state.services.current().policies.clone();
+        let projections = all_projections(policies.clone(), self.state.services.calendars());
+        ensure_read_models(&store, &projections).await?;
+        let config = RunnerConfig {
+            runner_id: format!("{}/{}", self.instance, RunnerConfig::default().runner_id),
+            ..RunnerConfig::default()
+        };
+        let mut runner = ProjectionRunner::new(store.clone(), config);
+        for projection in projections {
+            runner = runner.with(projection);
+        }
+        let reactor = spawn_calendar_reactor(store, policies, Duration::from_secs(5));
+        Ok((runner.start(), reactor))
     }
 }
 
@@ -173,31 +253,23 @@ async fn ensure_read_models(
     projections: &[Arc<dyn redress_store::Projection>],
 ) -> Result<()> {
     for projection in projections {
-        let mut tx = match (store.pg_pool(), store.sqlite_pool()) {
-            (Some(pool), _) => ProjectionTx::Postgres(pool.begin().await?),
-            (None, Some(pool)) => ProjectionTx::Sqlite(pool.begin().await?),
-            (None, None) => anyhow::bail!("the store has no database pool"),
-        };
-        projection
-            .setup(&mut tx)
-            .await
-            .map_err(|e| anyhow::anyhow!("setting up read model {}: {e}", projection.name()))?;
-        match tx {
-            ProjectionTx::Postgres(tx) => tx.commit().await?,
-            ProjectionTx::Sqlite(tx) => tx.commit().await?,
-        }
+        store.setup_read_model(projection.as_ref()).await?;
     }
     Ok(())
 }
 
-/// Reports NOT_SERVING while the database does not answer, SERVING again when it does.
-async fn monitor_database(store: Store, reporter: HealthReporter) {
+/// Reports NOT_SERVING while a database this replica uses (the primary, and the read
+/// replica if separate) does not answer, SERVING again when all do.
+async fn monitor_database(stores: Vec<Store>, reporter: HealthReporter) {
     let mut serving = true;
     loop {
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let ok = tokio::time::timeout(Duration::from_secs(2), store.database_schema_version())
-            .await
-            .is_ok_and(|r| r.is_ok());
+        let mut ok = true;
+        for store in &stores {
+            ok &= tokio::time::timeout(Duration::from_secs(2), store.database_schema_version())
+                .await
+                .is_ok_and(|r| r.is_ok());
+        }
         if ok != serving {
             serving = ok;
             let status = if ok {

@@ -1,5 +1,6 @@
 //! Prometheus metrics on their own port (`--metrics-listen`): the exporter, and a sampler
-//! that turns state into gauges every few seconds: projection lag, open deadlines at risk
+//! that turns state into gauges every few seconds: projection lag (events and seconds, and
+//! on a separate read replica how far its read models trail the primary), open deadlines at risk
 //! and breached per team (as of now, so they move with time), and database pool usage.
 //! Request, command and projection-batch metrics are recorded where they happen.
 
@@ -10,6 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use metrics_exporter_prometheus::PrometheusBuilder;
+use redress_api::server::AppState;
 use redress_api::services_in_force::ServicesInForce;
 use redress_domain::DeadlineStatus;
 use redress_projections::queries::{AtRiskRequest, DeadlineFilter};
@@ -34,28 +36,46 @@ pub fn install_exporter(addr: SocketAddr) -> Result<()> {
 }
 
 /// Samples gauges every `every` until aborted.
-pub async fn sample(store: Store, services: ServicesInForce, every: Duration) {
+pub async fn sample(state: AppState, every: Duration) {
     loop {
-        sample_once(&store, &services).await;
+        sample_once(&state).await;
         tokio::time::sleep(every).await;
     }
 }
 
-async fn sample_once(store: &Store, services: &ServicesInForce) {
+async fn sample_once(state: &AppState) {
+    let store = &state.store;
     if let Ok(statuses) = store.projection_status().await {
         for s in statuses {
-            metrics::gauge!("redress_projection_lag_events", "projection" => s.name.clone())
+            let name = s.name.clone();
+            metrics::gauge!("redress_projection_lag_events", "projection" => name.clone())
                 .set(s.lag as f64);
+            metrics::gauge!("redress_projection_lag_seconds", "projection" => name)
+                .set(s.lag_seconds);
         }
     }
-    if let Some(pool) = store.pg_pool() {
-        pool_gauges(pool.size(), pool.num_idle());
-    } else if let Some(pool) = store.sqlite_pool() {
-        pool_gauges(pool.size(), pool.num_idle());
+    if !state.reads.same_database(store) {
+        if let Ok(lags) = store.replica_lag(&state.reads).await {
+            for (name, (events, seconds)) in lags {
+                metrics::gauge!("redress_read_replica_lag_events", "projection" => name.clone())
+                    .set(events as f64);
+                metrics::gauge!("redress_read_replica_lag_seconds", "projection" => name)
+                    .set(seconds);
+            }
+        }
     }
+    pool_gauges("primary", store);
+    if !state.reads.same_database(store) {
+        pool_gauges("read_replica", &state.reads);
+    }
+    deadline_gauges(&state.reads, &state.services).await;
+}
+
+/// Open deadlines at risk and breached per team, as of now.
+async fn deadline_gauges(reads: &Store, services: &ServicesInForce) {
     let current = services.current();
     let models = ReadModels::new(
-        store.clone(),
+        reads.clone(),
         current.policies.clone(),
         current.calendars.clone(),
     );
@@ -94,8 +114,15 @@ async fn sample_once(store: &Store, services: &ServicesInForce) {
     }
 }
 
-fn pool_gauges(size: u32, idle: usize) {
+fn pool_gauges(database: &'static str, store: &Store) {
+    let (size, idle) = match (store.pg_pool(), store.sqlite_pool()) {
+        (Some(pool), _) => (pool.size(), pool.num_idle()),
+        (None, Some(pool)) => (pool.size(), pool.num_idle()),
+        (None, None) => return,
+    };
     let idle = idle as f64;
-    metrics::gauge!("redress_db_pool_connections", "state" => "idle").set(idle);
-    metrics::gauge!("redress_db_pool_connections", "state" => "active").set(f64::from(size) - idle);
+    metrics::gauge!("redress_db_pool_connections", "database" => database, "state" => "idle")
+        .set(idle);
+    metrics::gauge!("redress_db_pool_connections", "database" => database, "state" => "active")
+        .set(f64::from(size) - idle);
 }

@@ -47,6 +47,14 @@ pub enum StoreError {
     /// An error reported by the cqrs-es persistence layer.
     #[error("persistence error: {0}")]
     Persistence(String),
+    /// A read model's tables could not be created.
+    #[error("setting up read model {projection}: {reason}")]
+    ReadModelSetup {
+        /// The projection.
+        projection: String,
+        /// What failed.
+        reason: String,
+    },
     /// A projection with this name is not registered with the runner.
     #[error("unknown projection `{0}`")]
     UnknownProjection(String),

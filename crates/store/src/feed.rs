@@ -9,6 +9,7 @@
 //! * **SQLite**: order by `position` (AUTOINCREMENT). SQLite has one writer, so when a reader
 //!   sees position N every smaller position is committed.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::{PgConnection, Row, SqliteConnection};
@@ -91,6 +92,12 @@ const SQLITE_READ: &str = "SELECT 0, position, aggregate_type, aggregate_id, seq
     WHERE position > $1 ORDER BY position LIMIT $2";
 
 const SQLITE_LAG: &str = "SELECT count(*) FROM events WHERE position > $1";
+
+const PG_OLDEST_AFTER: &str = "SELECT metadata->>'recorded_at' FROM events \
+    WHERE (txid, position) > ($1::text::xid8, $2) ORDER BY txid, position LIMIT 1";
+
+const SQLITE_OLDEST_AFTER: &str = "SELECT json_extract(metadata, '$.recorded_at') FROM events \
+    WHERE position > $1 ORDER BY position LIMIT 1";
 
 const SQLITE_ANY_AFTER: &str = "SELECT EXISTS (SELECT 1 FROM events WHERE position > $1)";
 
@@ -236,5 +243,32 @@ impl Store {
             }
         };
         Ok(n.max(0) as u64)
+    }
+
+    /// When the first event stored after `after` was recorded (`None`: nothing is stored
+    /// after it). `now` minus this is how far behind, in time, a reader at `after` is.
+    pub async fn recorded_at_after(
+        &self,
+        after: Checkpoint,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let text: Option<Option<String>> = match &self.inner.db {
+            Db::Postgres(p) => {
+                sqlx::query_scalar(PG_OLDEST_AFTER)
+                    .bind(after.txid)
+                    .bind(after.position)
+                    .fetch_optional(p)
+                    .await?
+            }
+            Db::Sqlite(p) => {
+                sqlx::query_scalar(SQLITE_OLDEST_AFTER)
+                    .bind(after.position)
+                    .fetch_optional(p)
+                    .await?
+            }
+        };
+        Ok(text
+            .flatten()
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc)))
     }
 }

@@ -64,6 +64,6 @@ pub use error::{CommandError, StoreError};
 pub use feed::{Checkpoint, StoredEvent};
 pub use projection::{Projection, ProjectionError, ProjectionTx, SqlValue};
 pub use repo::COMMAND_ID_KEY;
-pub use runner::{ProjectionRunner, ProjectionStatus, RunnerConfig, RunnerHandle};
+pub use runner::{Exclusive, ProjectionRunner, ProjectionStatus, RunnerConfig, RunnerHandle};
 pub use store::{Backend, Store, StoreConfig};
 pub use upcast::AddFieldUpcaster;

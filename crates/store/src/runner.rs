@@ -45,6 +45,49 @@ use crate::store::{Db, Store};
 /// Advisory-lock namespace (first key of the two-key form) for projection locks.
 const LOCK_NAMESPACE: i32 = 0x5244_5253; // "RDRS"
 
+/// Advisory-lock namespace of [`Store::try_exclusive`] (apart from the projections' own).
+const EXCLUSIVE_NAMESPACE: i32 = 0x5244_5258; // "RDRX"
+
+/// Serialises read-model `CREATE … IF NOT EXISTS` across replicas starting together:
+/// PostgreSQL can fail two concurrent creations of the same table or index with a
+/// unique-violation on its catalog, `IF NOT EXISTS` notwithstanding.
+async fn serialise_setup_pg(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1, 0)")
+        .bind(EXCLUSIVE_NAMESPACE)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Held while this process alone does some deployment-wide work (the calendar reactor's
+/// passes, say). On PostgreSQL it is a session advisory lock on a dedicated connection, so
+/// it dies with the process or the connection; SQLite is one process, so there it is
+/// always granted.
+pub struct Exclusive {
+    conn: Option<PgConnection>,
+}
+
+impl std::fmt::Debug for Exclusive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Exclusive")
+            .field("postgres", &self.conn.is_some())
+            .finish()
+    }
+}
+
+impl Exclusive {
+    /// Whether the lock is still ours: its connection still answers (a lost connection,
+    /// e.g. across a database restart, has released it).
+    pub async fn still_held(&mut self) -> bool {
+        match &mut self.conn {
+            Some(conn) => conn.ping().await.is_ok(),
+            None => true,
+        }
+    }
+}
+
 /// Tuning for a [`ProjectionRunner`].
 #[derive(Debug, Clone)]
 pub struct RunnerConfig {
@@ -81,7 +124,7 @@ impl Default for RunnerConfig {
 }
 
 /// Status of one projection, as stored in the database.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectionStatus {
     /// Projection name.
     pub name: String,
@@ -91,6 +134,8 @@ pub struct ProjectionStatus {
     pub events_applied: u64,
     /// Events stored after the checkpoint.
     pub lag: u64,
+    /// Age in seconds of the oldest event stored after the checkpoint (0: caught up).
+    pub lag_seconds: f64,
     /// A rebuild was requested and has not started yet.
     pub rebuild_requested: bool,
 }
@@ -360,7 +405,9 @@ impl Worker {
             .bind(&name)
             .execute(&mut *conn)
             .await?;
-        let mut tx = ProjectionTx::Postgres(conn.begin().await?);
+        let mut tx = conn.begin().await?;
+        serialise_setup_pg(&mut tx).await?;
+        let mut tx = ProjectionTx::Postgres(tx);
         self.projection
             .setup(&mut tx)
             .await
@@ -675,6 +722,7 @@ impl Store {
                         },
                         events_applied: applied.max(0) as u64,
                         lag: 0,
+                        lag_seconds: 0.0,
                         rebuild_requested: r.try_get(4)?,
                     });
                 }
@@ -686,9 +734,95 @@ impl Store {
             Db::Sqlite(p) => rows!(p),
         };
         for s in &mut statuses {
-            s.lag = self.count_after(s.checkpoint).await?;
+            (s.lag, s.lag_seconds) = self.lag_behind(s.checkpoint).await?;
         }
         Ok(statuses)
+    }
+
+    /// How far a reader at `checkpoint` is behind this store's feed: events stored after
+    /// it, and the age in seconds of the first of them (0 when there is none).
+    pub async fn lag_behind(&self, checkpoint: Checkpoint) -> Result<(u64, f64), StoreError> {
+        let events = self.count_after(checkpoint).await?;
+        let seconds = match self.recorded_at_after(checkpoint).await? {
+            Some(at) => ((chrono::Utc::now() - at).num_milliseconds().max(0) as f64) / 1000.0,
+            None => 0.0,
+        };
+        Ok((events, seconds))
+    }
+
+    /// Takes the deployment-wide lock `name` if no other process holds it.
+    pub async fn try_exclusive(&self, name: &str) -> Result<Option<Exclusive>, StoreError> {
+        let pool = match &self.inner.db {
+            Db::Postgres(pool) => pool,
+            Db::Sqlite(_) => return Ok(Some(Exclusive { conn: None })),
+        };
+        let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+            .bind(EXCLUSIVE_NAMESPACE)
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+        Ok(locked.then_some(Exclusive { conn: Some(conn) }))
+    }
+
+    /// Creates `projection`'s read-model tables if missing (what a runner does when it takes
+    /// the projection), so queries find empty tables before any runner has started.
+    pub async fn setup_read_model(&self, projection: &dyn Projection) -> Result<(), StoreError> {
+        let mut tx = match &self.inner.db {
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                serialise_setup_pg(&mut tx).await?;
+                ProjectionTx::Postgres(tx)
+            }
+            Db::Sqlite(pool) => ProjectionTx::Sqlite(pool.begin().await?),
+        };
+        projection
+            .setup(&mut tx)
+            .await
+            .map_err(|e| StoreError::ReadModelSetup {
+                projection: projection.name().to_owned(),
+                reason: e.to_string(),
+            })?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How far each read model on `replica` (a read replica of this database) is behind this
+    /// store's events, by projection name: the events and seconds a report read there misses.
+    pub async fn replica_lag(
+        &self,
+        replica: &Store,
+    ) -> Result<Vec<(String, (u64, f64))>, StoreError> {
+        let mut out = Vec::new();
+        for (name, checkpoint) in replica.checkpoints().await? {
+            out.push((name, self.lag_behind(checkpoint).await?));
+        }
+        Ok(out)
+    }
+
+    /// Every projection's checkpoint by name, as this database has it (on a read replica:
+    /// as far as replication has brought it).
+    pub async fn checkpoints(&self) -> Result<Vec<(String, Checkpoint)>, StoreError> {
+        const SQL: &str = "SELECT name, txid, position FROM projection_checkpoints ORDER BY name";
+        macro_rules! rows {
+            ($pool:expr) => {{
+                let mut out = Vec::new();
+                for r in sqlx::query(SQL).fetch_all($pool).await? {
+                    out.push((
+                        r.try_get(0)?,
+                        Checkpoint {
+                            txid: r.try_get(1)?,
+                            position: r.try_get(2)?,
+                        },
+                    ));
+                }
+                out
+            }};
+        }
+        Ok(match &self.inner.db {
+            Db::Postgres(p) => rows!(p),
+            Db::Sqlite(p) => rows!(p),
+        })
     }
 
     /// Status of one projection, if it has ever run.

@@ -44,6 +44,9 @@ pub struct StoreConfig {
     pub max_conflict_retries: usize,
     /// SQLite only: how long a writer waits for the write lock.
     pub sqlite_busy_timeout: Duration,
+    /// PostgreSQL only: the `application_name` of every connection, so operators can tell
+    /// replicas apart in `pg_stat_activity` and `pg_locks`; `None` keeps the URL's.
+    pub application_name: Option<String>,
 }
 
 impl StoreConfig {
@@ -59,6 +62,7 @@ impl StoreConfig {
             snapshot_size: 100,
             max_conflict_retries: 5,
             sqlite_busy_timeout: Duration::from_secs(20),
+            application_name: None,
         }
     }
 }
@@ -121,7 +125,10 @@ impl Store {
             source,
         };
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(&url).map_err(|e| invalid(e.to_string()))?;
+            let mut opts = PgConnectOptions::from_str(&url).map_err(|e| invalid(e.to_string()))?;
+            if let Some(name) = &config.application_name {
+                opts = opts.application_name(name);
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(config.max_connections)
                 .min_connections(config.min_connections)
@@ -282,6 +289,11 @@ impl Store {
             Db::Sqlite(pool) => Some(pool),
             Db::Postgres(_) => None,
         }
+    }
+
+    /// Whether `other` is this very store (a clone), rather than a second connection.
+    pub fn same_database(&self, other: &Store) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     /// The configuration the store was opened with.

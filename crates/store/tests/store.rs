@@ -747,7 +747,19 @@ async fn status_reports_lag(backend: Backend) {
         .await
         .expect("status"));
     runner.stop().await;
-    for i in 0..7 {
+    assert_eq!(
+        store.projection_status().await.expect("status")[0].lag_seconds,
+        0.0
+    );
+    // The first event the projection has not applied was recorded 90 s ago: that is the lag
+    // in time, however recent the others are.
+    let mut old = ctx(new_id());
+    old.recorded_at = chrono::Utc::now() - chrono::Duration::seconds(90);
+    store
+        .execute::<Counter>("l", CounterCommand::Add { by: 1 }, &old, &())
+        .await
+        .expect("add");
+    for i in 0..6 {
         add(&store, "l", i).await;
     }
     let status = store.projection_status().await.expect("status");
@@ -755,6 +767,11 @@ async fn status_reports_lag(backend: Backend) {
     assert_eq!(status[0].name, "log");
     assert_eq!((status[0].events_applied, status[0].lag), (10, 7));
     assert!(status[0].checkpoint > Checkpoint::START);
+    assert!(
+        (90.0..120.0).contains(&status[0].lag_seconds),
+        "lag {} s",
+        status[0].lag_seconds
+    );
     store.close().await;
     db.cleanup().await;
 }

@@ -49,12 +49,18 @@ pub fn check_read(actor: &Actor, complaint: &Complaint) -> Result<(), Status> {
 #[derive(Debug, Clone)]
 pub struct ComplaintApi {
     store: Store,
+    /// Where the caseload read model behind ListComplaints is queried.
+    reads: Store,
     services: ServicesInForce,
 }
 
 impl ComplaintApi {
-    pub fn new(store: Store, services: ServicesInForce) -> Self {
-        ComplaintApi { store, services }
+    pub fn new(store: Store, reads: Store, services: ServicesInForce) -> Self {
+        ComplaintApi {
+            store,
+            reads,
+            services,
+        }
     }
 
     /// Loads a complaint the caller may read, with its version.
@@ -335,7 +341,7 @@ impl ComplaintApi {
         let manager = crate::convert::optional_text(r.case_manager);
         let services = self.services.current();
         let models = redress_projections::ReadModels::new(
-            self.store.clone(),
+            self.reads.clone(),
             services.policies.clone(),
             services.calendars.clone(),
         );

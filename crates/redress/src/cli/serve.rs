@@ -11,7 +11,7 @@ use clap::Args;
 use redress_api::server::Limits;
 use serde::Deserialize;
 
-use crate::app::{Application, Settings};
+use crate::app::{default_instance, Application, ServerRole, Settings};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -48,6 +48,17 @@ pub struct ServeArgs {
     /// Request timeout in seconds.
     #[arg(long, env = "REDRESS_REQUEST_TIMEOUT_SECS")]
     request_timeout_secs: Option<u64>,
+    /// A PostgreSQL read replica of the database: reports and ListComplaints query their
+    /// read models there (projection status then shows how far it trails the primary).
+    #[arg(long, env = "REDRESS_READ_DATABASE_URL", hide_env_values = true)]
+    read_database_url: Option<String>,
+    /// `read-write` (default) or `reporting`: a reporting replica answers reads only,
+    /// refuses commands, runs no projections and never migrates.
+    #[arg(long, env = "REDRESS_ROLE", value_enum)]
+    role: Option<ServerRole>,
+    /// This replica's name in logs and PostgreSQL's application_name (default: $HOSTNAME).
+    #[arg(long, env = "REDRESS_INSTANCE")]
+    instance: Option<String>,
 }
 
 /// The config file's shape: the same settings as the flags.
@@ -63,6 +74,9 @@ struct FileConfig {
     policy_files: Vec<PathBuf>,
     metrics_listen: Option<SocketAddr>,
     request_timeout_secs: Option<u64>,
+    read_database_url: Option<String>,
+    role: Option<ServerRole>,
+    instance: Option<String>,
 }
 
 impl ServeArgs {
@@ -99,6 +113,12 @@ impl ServeArgs {
                 self.policy_files
             },
             limits,
+            read_database_url: self.read_database_url.or(file.read_database_url),
+            role: self.role.or(file.role).unwrap_or_default(),
+            instance: self
+                .instance
+                .or(file.instance)
+                .unwrap_or_else(default_instance),
         })
     }
 }

@@ -26,8 +26,14 @@ impl DatabaseArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectionsCommand {
-    /// Each projection's checkpoint, events applied and lag.
-    Status(DatabaseArgs),
+    /// Each projection's events applied and lag (events, and age of the oldest unapplied).
+    Status {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Also show how far this read replica's read models trail the primary.
+        #[arg(long, env = "REDRESS_READ_DATABASE_URL", hide_env_values = true)]
+        read_database_url: Option<String>,
+    },
     /// Rebuilds a projection from zero; a running server picks the request up and replays
     /// every event into it while it keeps serving.
     Rebuild {
@@ -57,19 +63,41 @@ pub async fn migrate(args: DatabaseArgs) -> Result<()> {
 
 pub async fn projections(cmd: ProjectionsCommand) -> Result<()> {
     match cmd {
-        ProjectionsCommand::Status(db) => {
+        ProjectionsCommand::Status {
+            db,
+            read_database_url,
+        } => {
             let store = Store::connect(StoreConfig::new(db.url())).await?;
+            let replica = match &read_database_url {
+                Some(url) => {
+                    let replica = Store::connect(StoreConfig::new(url.clone())).await?;
+                    let lags = store.replica_lag(&replica).await?;
+                    replica.close().await;
+                    Some(lags)
+                }
+                None => None,
+            };
             println!(
-                "{:<28} {:>12} {:>10} {:>8}",
-                "PROJECTION", "APPLIED", "LAG", "REBUILD"
+                "{:<28} {:>12} {:>10} {:>10} {:>8} {:>14}",
+                "PROJECTION", "APPLIED", "LAG", "LAG_SECS", "REBUILD", "REPLICA_LAG"
             );
             for s in store.projection_status().await? {
+                let on_replica = replica
+                    .iter()
+                    .flatten()
+                    .find(|(name, _)| *name == s.name)
+                    .map_or_else(
+                        || "-".to_owned(),
+                        |(_, (events, secs))| format!("{events} ({secs:.1}s)"),
+                    );
                 println!(
-                    "{:<28} {:>12} {:>10} {:>8}",
+                    "{:<28} {:>12} {:>10} {:>10.1} {:>8} {:>14}",
                     s.name,
                     s.events_applied,
                     s.lag,
-                    if s.rebuild_requested { "pending" } else { "-" }
+                    s.lag_seconds,
+                    if s.rebuild_requested { "pending" } else { "-" },
+                    on_replica
                 );
             }
             store.close().await;

@@ -36,6 +36,9 @@ pub struct Settings {
     /// Policy files (SPEC D8) loaded beside the shipped default; the last is current.
     pub policy_files: Vec<PathBuf>,
     pub limits: Limits,
+    /// Where OpenTelemetry traces go; none exports none. Installed by `main` with the
+    /// logging, not by [`Application`].
+    pub otlp: Option<crate::otel::OtlpSettings>,
 }
 
 impl Settings {
@@ -50,6 +53,7 @@ impl Settings {
             policy_files: Vec::new(),
             metrics_listen: None,
             limits: Limits::default(),
+            otlp: None,
         }
     }
 

@@ -12,6 +12,7 @@ use redress_api::server::Limits;
 use serde::Deserialize;
 
 use crate::app::{Application, Settings};
+use crate::otel::OtlpSettings;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -48,6 +49,13 @@ pub struct ServeArgs {
     /// Request timeout in seconds.
     #[arg(long, env = "REDRESS_REQUEST_TIMEOUT_SECS")]
     request_timeout_secs: Option<u64>,
+    /// Export OpenTelemetry traces over OTLP/gRPC to this collector (e.g.
+    /// http://otel-collector:4317); without it none are exported.
+    #[arg(long, env = "REDRESS_OTLP_ENDPOINT")]
+    otlp_endpoint: Option<String>,
+    /// Fraction of new traces exported (0.0–1.0, default 1); callers' decisions are kept.
+    #[arg(long, env = "REDRESS_OTLP_SAMPLE_RATIO")]
+    otlp_sample_ratio: Option<f64>,
 }
 
 /// The config file's shape: the same settings as the flags.
@@ -63,10 +71,12 @@ struct FileConfig {
     policy_files: Vec<PathBuf>,
     metrics_listen: Option<SocketAddr>,
     request_timeout_secs: Option<u64>,
+    otlp_endpoint: Option<String>,
+    otlp_sample_ratio: Option<f64>,
 }
 
 impl ServeArgs {
-    fn settings(self) -> Result<Settings> {
+    pub fn settings(self) -> Result<Settings> {
         let file: FileConfig = match &self.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -99,12 +109,22 @@ impl ServeArgs {
                 self.policy_files
             },
             limits,
+            otlp: self
+                .otlp_endpoint
+                .or(file.otlp_endpoint)
+                .map(|endpoint| OtlpSettings {
+                    endpoint,
+                    sample_ratio: self
+                        .otlp_sample_ratio
+                        .or(file.otlp_sample_ratio)
+                        .unwrap_or(1.0),
+                }),
         })
     }
 }
 
-pub async fn run(args: ServeArgs) -> Result<()> {
-    let app = Application::build(args.settings()?).await?;
+pub async fn run(settings: Settings) -> Result<()> {
+    let app = Application::build(settings).await?;
     app.run(shutdown_signal()).await?;
     tracing::info!("shut down cleanly");
     Ok(())

@@ -109,9 +109,11 @@ impl ServeArgs {
                 self.policy_files
             },
             limits,
+            // Empty means off, so deploy files can pass the variable through unset.
             otlp: self
                 .otlp_endpoint
                 .or(file.otlp_endpoint)
+                .filter(|endpoint| !endpoint.trim().is_empty())
                 .map(|endpoint| OtlpSettings {
                     endpoint,
                     sample_ratio: self

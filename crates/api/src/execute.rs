@@ -7,6 +7,7 @@ use cqrs_es::Aggregate;
 use redress_domain::{Actor, DomainError, DomainServices};
 use redress_store::{CommandContext, Store};
 use tonic::Status;
+use tracing::Instrument;
 
 use crate::convert::valid_id;
 use crate::services_in_force::ServicesInForce;
@@ -46,7 +47,32 @@ pub struct Invocation<'a> {
 }
 
 /// Executes `command` and returns the aggregate as it stands afterwards, with its version.
+/// Runs in a `command` span (exported as a trace span when OTLP is on) that names the
+/// aggregate, the case and the client's request id, which are opaque identifiers, never
+/// personal data, so a trace can be found from the request id a client logged.
 pub async fn execute<A>(
+    store: &Store,
+    services: &ServicesInForce,
+    call: Invocation<'_>,
+    command: A::Command,
+) -> Result<(A, usize), Status>
+where
+    A: Aggregate<Services = DomainServices, Error = DomainError>,
+    A::Command: Clone,
+{
+    let span = tracing::info_span!(
+        "command",
+        aggregate = A::TYPE,
+        id = %call.id,
+        request_id = %call.request_id,
+        outcome = tracing::field::Empty,
+    );
+    run::<A>(store, services, call, command)
+        .instrument(span)
+        .await
+}
+
+async fn run<A>(
     store: &Store,
     services: &ServicesInForce,
     call: Invocation<'_>,
@@ -73,6 +99,7 @@ where
         | Err(redress_store::CommandError::Conflict { .. }) => "conflict",
         Err(_) => "error",
     };
+    tracing::Span::current().record("outcome", outcome);
     metrics::counter!("redress_commands_total", "aggregate" => A::TYPE, "outcome" => outcome)
         .increment(1);
     let outcome = result.map_err(status::from_command)?;

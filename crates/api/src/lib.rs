@@ -22,6 +22,7 @@ pub mod server;
 pub mod services_in_force;
 pub mod status;
 pub mod systemic_service;
+pub mod trace_layer;
 
 /// Generated protobuf and gRPC code.
 pub mod proto {

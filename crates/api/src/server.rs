@@ -1,6 +1,6 @@
-//! Assembles the gRPC server: the services, health and reflection, the auth gate, request
-//! timeouts, per-connection concurrency limits, load shedding and message size limits, and
-//! graceful shutdown (in-flight requests finish).
+//! Assembles the gRPC server: the services, health and reflection, a trace span per RPC,
+//! the auth gate, request timeouts, per-connection concurrency limits, load shedding and
+//! message size limits, and graceful shutdown (in-flight requests finish).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -30,6 +30,7 @@ use crate::proto::FILE_DESCRIPTOR_SET;
 use crate::reporting_service::ReportingApi;
 use crate::services_in_force::ServicesInForce;
 use crate::systemic_service::SystemicLogApi;
+use crate::trace_layer::TraceLayer;
 
 /// Limits that protect the server from slow or oversized clients.
 #[derive(Debug, Clone)]
@@ -173,6 +174,7 @@ pub async fn serve(
         .timeout(limits.request_timeout)
         .concurrency_limit_per_connection(limits.concurrency_per_connection)
         .load_shed(true)
+        .layer(TraceLayer)
         .layer(MetricsLayer)
         .layer(AuthLayer::new(verifier).read_only(state.read_only));
     let router = builder

@@ -43,6 +43,9 @@ pub struct Settings {
     pub role: ServerRole,
     /// This replica's name in logs, projection leases and PostgreSQL's `application_name`.
     pub instance: String,
+    /// Where OpenTelemetry traces go; none exports none. Installed by `main` with the
+    /// logging, not by [`Application`].
+    pub otlp: Option<crate::otel::OtlpSettings>,
 }
 
 /// What a replica does.
@@ -72,6 +75,7 @@ impl Settings {
             read_database_url: None,
             role: ServerRole::ReadWrite,
             instance: default_instance(),
+            otlp: None,
         }
     }
 

@@ -62,18 +62,52 @@ fn block_on(future: impl std::future::Future<Output = anyhow::Result<()>>) -> an
 }
 
 /// Logs go to stderr; the filter comes from `RUST_LOG` (default `info`). Fields are
-/// structured and never carry personal data.
-fn init_logging(format: LogFormat) {
+/// structured and never carry personal data. With a tracer, the spans that pass the same
+/// filter are also exported as OpenTelemetry traces.
+fn init_logging(format: LogFormat, tracer: Option<opentelemetry_sdk::trace::SdkTracer>) {
+    use tracing_subscriber::prelude::*;
+
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
+    let fmt = match format {
+        LogFormat::Text => fmt.boxed(),
+        LogFormat::Json => fmt.json().boxed(),
+    };
+    let otel = tracer.map(|tracer| {
+        tracing_opentelemetry::layer()
+            .with_tracer(tracer)
+            .with_filter(tracing_subscriber::filter::filter_fn(
+                redress::otel::exported,
+            ))
+    });
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt)
+        .with(otel)
+        .init();
+}
+
+/// `redress serve`: the settings decide whether traces are exported, so logging starts
+/// after they are read; the exporter is flushed after the server has stopped.
+async fn serve(cmd: cli::serve::ServeArgs, format: LogFormat) -> anyhow::Result<()> {
+    let settings = cmd.settings()?;
+    let traces = settings
+        .otlp
+        .as_ref()
+        .map(redress::otel::install)
+        .transpose()?;
+    init_logging(format, traces.as_ref().map(|t| t.tracer()));
+    if let Some(otlp) = &settings.otlp {
+        tracing::info!(endpoint = %otlp.endpoint, sample_ratio = otlp.sample_ratio, "exporting traces over OTLP");
     }
+    let result = cli::serve::run(settings).await;
+    if let Some(traces) = traces {
+        traces.shutdown().await;
+    }
+    result
 }
 
 fn main() -> ExitCode {
@@ -82,10 +116,7 @@ fn main() -> ExitCode {
         Command::Calendar(cmd) => cli::calendar::run(cmd),
         Command::Token(cmd) => cli::token::run(cmd),
         Command::Complaint(cmd) => cli::complaint::run(cmd),
-        Command::Serve(cmd) => {
-            init_logging(args.log_format);
-            block_on(cli::serve::run(cmd))
-        }
+        Command::Serve(cmd) => block_on(serve(cmd, args.log_format)),
         Command::Report(args) => cli::report::run(args),
         Command::Health(args) => block_on(cli::health::run(args)),
         Command::Migrate(db) => block_on(cli::store_admin::migrate(db)),

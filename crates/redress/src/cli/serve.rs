@@ -12,6 +12,7 @@ use redress_api::server::Limits;
 use serde::Deserialize;
 
 use crate::app::{default_instance, Application, ServerRole, Settings};
+use crate::otel::OtlpSettings;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -59,6 +60,13 @@ pub struct ServeArgs {
     /// This replica's name in logs and PostgreSQL's application_name (default: $HOSTNAME).
     #[arg(long, env = "REDRESS_INSTANCE")]
     instance: Option<String>,
+    /// Export OpenTelemetry traces over OTLP/gRPC to this collector (e.g.
+    /// http://otel-collector:4317); without it none are exported.
+    #[arg(long, env = "REDRESS_OTLP_ENDPOINT")]
+    otlp_endpoint: Option<String>,
+    /// Fraction of new traces exported (0.0–1.0, default 1); callers' decisions are kept.
+    #[arg(long, env = "REDRESS_OTLP_SAMPLE_RATIO")]
+    otlp_sample_ratio: Option<f64>,
 }
 
 /// The config file's shape: the same settings as the flags.
@@ -77,10 +85,12 @@ struct FileConfig {
     read_database_url: Option<String>,
     role: Option<ServerRole>,
     instance: Option<String>,
+    otlp_endpoint: Option<String>,
+    otlp_sample_ratio: Option<f64>,
 }
 
 impl ServeArgs {
-    fn settings(self) -> Result<Settings> {
+    pub fn settings(self) -> Result<Settings> {
         let file: FileConfig = match &self.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -119,12 +129,24 @@ impl ServeArgs {
                 .instance
                 .or(file.instance)
                 .unwrap_or_else(default_instance),
+            // Empty means off, so deploy files can pass the variable through unset.
+            otlp: self
+                .otlp_endpoint
+                .or(file.otlp_endpoint)
+                .filter(|endpoint| !endpoint.trim().is_empty())
+                .map(|endpoint| OtlpSettings {
+                    endpoint,
+                    sample_ratio: self
+                        .otlp_sample_ratio
+                        .or(file.otlp_sample_ratio)
+                        .unwrap_or(1.0),
+                }),
         })
     }
 }
 
-pub async fn run(args: ServeArgs) -> Result<()> {
-    let app = Application::build(args.settings()?).await?;
+pub async fn run(settings: Settings) -> Result<()> {
+    let app = Application::build(settings).await?;
     app.run(shutdown_signal()).await?;
     tracing::info!("shut down cleanly");
     Ok(())

@@ -25,15 +25,21 @@ pub struct RpcMetrics<S> {
     inner: S,
 }
 
-/// The gRPC status name of a response ("OK" when it carries none in its headers).
-fn code_of<B>(response: &http::Response<B>) -> &'static str {
+/// The gRPC status code of a response (OK when it carries none in its headers). Shared with
+/// the trace layer, which records the same code on the RPC's span.
+pub(crate) fn grpc_code<B>(response: &http::Response<B>) -> tonic::Code {
     let code = response
         .headers()
         .get("grpc-status")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<i32>().ok())
         .unwrap_or(0);
-    match tonic::Code::from_i32(code) {
+    tonic::Code::from_i32(code)
+}
+
+/// The gRPC status name of a response, as a metric label.
+fn code_of<B>(response: &http::Response<B>) -> &'static str {
+    match grpc_code(response) {
         tonic::Code::Ok => "OK",
         tonic::Code::Cancelled => "CANCELLED",
         tonic::Code::Unknown => "UNKNOWN",

@@ -73,16 +73,11 @@ fn rpc_span(path: &str, headers: &http::HeaderMap) -> tracing::Span {
 /// Records the gRPC status; server-side faults (not refusals like NOT_FOUND) mark the span
 /// as an error, following the OpenTelemetry conventions for gRPC servers.
 fn record_status<B>(span: &tracing::Span, response: &http::Response<B>) {
-    let code = response
-        .headers()
-        .get("grpc-status")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<i32>().ok())
-        .unwrap_or(0);
-    span.set_attribute("rpc.grpc.status_code", i64::from(code));
     use tonic::Code;
+    let code = crate::metrics_layer::grpc_code(response);
+    span.set_attribute("rpc.grpc.status_code", i64::from(code as i32));
     if matches!(
-        Code::from_i32(code),
+        code,
         Code::Unknown
             | Code::DeadlineExceeded
             | Code::Unimplemented
@@ -90,7 +85,7 @@ fn record_status<B>(span: &tracing::Span, response: &http::Response<B>) {
             | Code::Unavailable
             | Code::DataLoss
     ) {
-        span.set_status(Status::error(format!("{:?}", Code::from_i32(code))));
+        span.set_status(Status::error(format!("{code:?}")));
     }
 }
 

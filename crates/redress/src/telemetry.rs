@@ -54,7 +54,8 @@ async fn sample_once(state: &AppState) {
                 .set(s.lag_seconds);
         }
     }
-    if !state.reads.same_database(store) {
+    let separate_reads = !state.reads.same_database(store);
+    if separate_reads {
         if let Ok(lags) = store.replica_lag(&state.reads).await {
             for (name, (events, seconds)) in lags {
                 metrics::gauge!("redress_read_replica_lag_events", "projection" => name.clone())
@@ -65,7 +66,7 @@ async fn sample_once(state: &AppState) {
         }
     }
     pool_gauges("primary", store);
-    if !state.reads.same_database(store) {
+    if separate_reads {
         pool_gauges("read_replica", &state.reads);
     }
     deadline_gauges(&state.reads, &state.services).await;

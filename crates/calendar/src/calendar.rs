@@ -1,12 +1,17 @@
-//! Working-day arithmetic for one region in O(log h) per call, h being the number of known
-//! holidays (about 2,000 over 1970–2200), with no loop over days however large the span.
+//! Working-day arithmetic for one region in O(1) per call: two array lookups and a closed
+//! formula, however large the span.
 //!
 //! Every date maps to two counts from a fixed Monday epoch: `W(d)`, weekdays up to and
-//! including `d` (a closed formula), and `H(d)`, holidays up to `d` (a binary search). The
-//! working-day count `C(d) = W(d) − H(d)` turns `working_days_between` into a subtraction.
-//! Its inverse, "the working day whose count is T", is one more binary search: holiday `j`
-//! (0-based, sorted) lies before that day exactly when `W(h_j) − j ≤ T`, a key that never
-//! decreases in `j`; with `k` such holidays the answer is the weekday with `W = T + k`.
+//! including `d` (a closed formula), and `H(d)`, holidays up to `d` (a precomputed table,
+//! [`Counts`]). The working-day count `C(d) = W(d) − H(d)` turns `working_days_between` into
+//! a subtraction. Its inverse, "the working day whose count is T", needs `K(T)`, the number
+//! of holidays before that day: holiday `j` (0-based, sorted) lies before it exactly when
+//! `W(h_j) − j ≤ T`, a key that never decreases in `j`, so `K` is a step function of `T`,
+//! tabulated the same way; the answer is the weekday with `W = T + K(T)`.
+//!
+//! The tables cover the span of the known holidays (1970–2200 plus any operator adjustment),
+//! about 84,000 days: under a megabyte per region, built in well under a millisecond.
+//! Outside that span the counts are constant, so every date stays valid.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -29,10 +34,60 @@ pub struct Calendar {
     region: Region,
     /// Observed non-working weekdays, sorted by date, no duplicates.
     holidays: Vec<Holiday>,
-    /// Day numbers (days from the epoch) of `holidays`, for fast search.
-    days: Vec<i64>,
-    /// `W(h_j) − j` for each holiday, the key for inverting the working-day count.
-    keys: Vec<i64>,
+    /// `H(n)`: holidays on or before day `n`.
+    holidays_up_to: Counts,
+    /// `K(t)`: holidays before the working day whose count is `t`.
+    holidays_before_count: Counts,
+}
+
+/// The dates of the day numbers `[0, DATES)` (1969-12-29 onwards, about 250 years), so the
+/// hot path turns a day number back into a date by lookup rather than calendar arithmetic.
+const DATES: i64 = 92_000;
+
+fn dates() -> &'static [NaiveDate] {
+    static DATES_TABLE: std::sync::OnceLock<Vec<NaiveDate>> = std::sync::OnceLock::new();
+    DATES_TABLE.get_or_init(|| (0..DATES).map(slow_from_day_number).collect())
+}
+
+/// A non-decreasing step function of an integer, tabulated over the span where it steps:
+/// `0` before `start`, `table[x − start]` inside, `table.last()` after.
+#[derive(Debug, Clone, Default)]
+struct Counts {
+    start: i64,
+    table: Vec<u32>,
+    /// The value after the span.
+    total: i64,
+}
+
+impl Counts {
+    /// The step function that counts the sorted `points` on or before `x`.
+    fn of_sorted(points: &[i64]) -> Counts {
+        let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
+            return Counts::default();
+        };
+        let mut table = Vec::with_capacity((last - first + 1) as usize);
+        let mut seen = 0u32;
+        let mut next = points.iter().peekable();
+        for x in first..=last {
+            while next.next_if(|&&p| p <= x).is_some() {
+                seen += 1;
+            }
+            table.push(seen);
+        }
+        Counts {
+            start: first,
+            total: i64::from(seen),
+            table,
+        }
+    }
+
+    #[inline]
+    fn at(&self, x: i64) -> i64 {
+        let Ok(i) = usize::try_from(x.saturating_sub(self.start)) else {
+            return 0;
+        };
+        self.table.get(i).map_or(self.total, |&v| i64::from(v))
+    }
 }
 
 fn day_number(d: NaiveDate) -> i64 {
@@ -40,6 +95,13 @@ fn day_number(d: NaiveDate) -> i64 {
 }
 
 fn from_day_number(n: i64) -> NaiveDate {
+    usize::try_from(n)
+        .ok()
+        .and_then(|i| dates().get(i).copied())
+        .unwrap_or_else(|| slow_from_day_number(n))
+}
+
+fn slow_from_day_number(n: i64) -> NaiveDate {
     i32::try_from(n + EPOCH)
         .ok()
         .and_then(NaiveDate::from_num_days_from_ce_opt)
@@ -87,7 +149,7 @@ impl Calendar {
         holidays.sort();
         holidays.dedup_by_key(|h| h.date);
         let days: Vec<i64> = holidays.iter().map(|h| day_number(h.date)).collect();
-        let keys = days
+        let keys: Vec<i64> = days
             .iter()
             .enumerate()
             .map(|(j, &d)| weekday_count(d) - j as i64)
@@ -95,8 +157,8 @@ impl Calendar {
         Calendar {
             region,
             holidays,
-            days,
-            keys,
+            holidays_up_to: Counts::of_sorted(&days),
+            holidays_before_count: Counts::of_sorted(&keys),
         }
     }
 
@@ -104,25 +166,20 @@ impl Calendar {
         self.region
     }
 
-    /// Holidays on or before day `n`.
-    fn holidays_up_to(&self, n: i64) -> i64 {
-        self.days.partition_point(|&d| d <= n) as i64
-    }
-
     /// Working days in `[epoch, n]`.
     fn working_count(&self, n: i64) -> i64 {
-        weekday_count(n) - self.holidays_up_to(n)
+        weekday_count(n) - self.holidays_up_to.at(n)
     }
 
     /// The working day whose `working_count` is `t`.
     fn working_day_with_count(&self, t: i64) -> i64 {
-        let k = self.keys.partition_point(|&key| key <= t) as i64;
-        weekday_with_count(t + k)
+        weekday_with_count(t + self.holidays_before_count.at(t))
     }
 
     /// Monday to Friday and not a bank holiday or closure day of this region.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
-        !is_weekend(date) && self.days.binary_search(&day_number(date)).is_err()
+        let n = day_number(date);
+        !is_weekend(date) && self.holidays_up_to.at(n) == self.holidays_up_to.at(n - 1)
     }
 
     /// `date` itself when it is a working day, otherwise the next working day.

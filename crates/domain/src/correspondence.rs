@@ -17,31 +17,32 @@ use crate::meta::{CommandMeta, EventMeta};
 use crate::personal::{ContactMethod, PersonalDetails};
 use crate::services::DomainServices;
 
-/// SPEC O1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CorrespondenceKind {
-    /// Prepared for Director signature; always a written response.
-    Pos,
-    /// MP to Director General: drafted for own signature.
-    MpToDg,
-    /// Treat Official: draft response or phone call.
-    TreatOfficial,
+crate::named_enum! {
+    /// SPEC O1.
+    pub enum CorrespondenceKind as "correspondence kind" {
+        /// Prepared for Director signature; always a written response.
+        Pos = "pos",
+        /// MP to Director General: drafted for own signature.
+        MpToDg = "mp_to_dg",
+        /// Treat Official: draft response or phone call.
+        TreatOfficial = "treat_official",
+    }
 }
 
-/// Where the flow stands (SPEC O3).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    #[default]
-    New,
-    Received,
-    Drafted,
-    WithTeamLeader,
-    Agreed,
-    WithDirector,
-    Signed,
-    Sent,
+crate::named_enum! {
+    /// Where the flow stands (SPEC O3).
+    #[derive(Default)]
+    pub enum Stage as "correspondence stage" {
+        #[default]
+        New = "new",
+        Received = "received",
+        Drafted = "drafted",
+        WithTeamLeader = "with_team_leader",
+        Agreed = "agreed",
+        WithDirector = "with_director",
+        Signed = "signed",
+        Sent = "sent",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

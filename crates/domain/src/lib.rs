@@ -22,6 +22,7 @@ pub mod correspondence;
 pub mod deadline;
 pub mod error;
 pub mod meta;
+mod names;
 pub mod personal;
 pub mod policy;
 pub mod services;
@@ -41,6 +42,7 @@ pub use correspondence::{
 pub use deadline::DeadlineStatus;
 pub use error::{DomainError, ErrorKind};
 pub use meta::{CommandMeta, EventMeta};
+pub use names::{parse_name, NamedEnum, UnknownName};
 pub use personal::{ContactMethod, PersonalDetails, RepresentativePersonal};
 pub use policy::{Ladder, Policy, PolicyBook, PolicyError};
 pub use services::DomainServices;

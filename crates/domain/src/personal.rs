@@ -4,24 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How the complainant can be contacted, and how an outcome may be communicated (SPEC C2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactMethod {
-    Phone,
-    Letter,
-    Email,
-    Sms,
-}
-
-impl ContactMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContactMethod::Phone => "phone",
-            ContactMethod::Letter => "letter",
-            ContactMethod::Email => "email",
-            ContactMethod::Sms => "sms",
-        }
+crate::named_enum! {
+    /// How the complainant can be contacted, and how an outcome may be communicated (SPEC C2).
+    #[derive(Hash)]
+    pub enum ContactMethod as "contact method" {
+        Phone = "phone",
+        Letter = "letter",
+        Email = "email",
+        Sms = "sms",
     }
 }
 

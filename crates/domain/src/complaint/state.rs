@@ -97,14 +97,15 @@ pub struct PlanState {
     pub revisions: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentStatus {
-    /// Awarded by the case manager within delegated authority.
-    AwardedWithinDfa,
-    AwaitingSpt,
-    ApprovedBySpt,
-    DeclinedBySpt,
+crate::named_enum! {
+    /// Where a special payment stands (SPEC C9).
+    pub enum PaymentStatus as "payment status" {
+        /// Awarded by the case manager within delegated authority.
+        AwardedWithinDfa = "awarded_within_dfa",
+        AwaitingSpt = "awaiting_spt",
+        ApprovedBySpt = "approved_by_spt",
+        DeclinedBySpt = "declined_by_spt",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,8 +4,6 @@
 //! the Director -> signed) -> sent, against a policy target (default 20 working days).
 
 use chrono::{DateTime, Utc};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
 use redress_calendar::Region;
 use serde::{Deserialize, Serialize};
 
@@ -142,11 +140,10 @@ impl CorrespondenceEvent {
         "CorrespondenceSigned",
         "CorrespondenceSent",
     ];
-}
 
-impl DomainEvent for CorrespondenceEvent {
-    fn event_type(&self) -> String {
-        let name = match self {
+    /// The stable name, equal to the serde tag.
+    pub fn name(&self) -> &'static str {
+        match self {
             Self::Received { .. } => "CorrespondenceReceived",
             Self::Drafted { .. } => "CorrespondenceDrafted",
             Self::PassedToTeamLeader { .. } => "CorrespondencePassedToTeamLeader",
@@ -154,12 +151,7 @@ impl DomainEvent for CorrespondenceEvent {
             Self::SentToDirector { .. } => "CorrespondenceSentToDirector",
             Self::Signed { .. } => "CorrespondenceSigned",
             Self::Sent { .. } => "CorrespondenceSent",
-        };
-        name.to_string()
-    }
-
-    fn event_version(&self) -> String {
-        "1".to_string()
+        }
     }
 }
 
@@ -354,27 +346,9 @@ impl Correspondence {
     }
 }
 
-impl Aggregate for Correspondence {
-    const TYPE: &'static str = "correspondence";
-    type Command = CorrespondenceCommand;
-    type Event = CorrespondenceEvent;
-    type Error = DomainError;
-    type Services = DomainServices;
-
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        let events = self.decide(command, services)?;
-        for event in events {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl Correspondence {
+    /// The fold: the flow moves one stage per event.
+    pub(crate) fn apply_event(&mut self, event: CorrespondenceEvent) {
         match event {
             CorrespondenceEvent::Received {
                 correspondence_id,
@@ -402,4 +376,10 @@ impl Aggregate for Correspondence {
             CorrespondenceEvent::Sent { .. } => self.stage = Stage::Sent,
         }
     }
+}
+
+crate::aggregate::impl_aggregate! {
+    aggregate: Correspondence = "correspondence",
+    command: CorrespondenceCommand,
+    event: CorrespondenceEvent,
 }

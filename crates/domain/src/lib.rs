@@ -15,6 +15,7 @@
 //! time, ids and policy come in through commands and services.
 
 pub mod actor;
+mod aggregate;
 pub mod calendar_adjustment;
 mod check;
 pub mod complaint;

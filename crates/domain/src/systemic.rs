@@ -7,8 +7,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
 use redress_calendar::local_date;
 use serde::{Deserialize, Serialize};
 
@@ -121,22 +119,16 @@ impl SystemicEvent {
         "SystemicActionProgressed",
         "SystemicIssueResolved",
     ];
-}
 
-impl DomainEvent for SystemicEvent {
-    fn event_type(&self) -> String {
-        let name = match self {
+    /// The stable name, equal to the serde tag.
+    pub fn name(&self) -> &'static str {
+        match self {
             Self::Raised { .. } => "SystemicIssueRaised",
             Self::ComplaintLinked { .. } => "SystemicComplaintLinked",
             Self::ActionAdded { .. } => "SystemicActionAdded",
             Self::ActionProgressed { .. } => "SystemicActionProgressed",
             Self::Resolved { .. } => "SystemicIssueResolved",
-        };
-        name.to_string()
-    }
-
-    fn event_version(&self) -> String {
-        "1".to_string()
+        }
     }
 }
 
@@ -308,27 +300,9 @@ impl SystemicIssue {
     }
 }
 
-impl Aggregate for SystemicIssue {
-    const TYPE: &'static str = "systemic_issue";
-    type Command = SystemicCommand;
-    type Event = SystemicEvent;
-    type Error = DomainError;
-    type Services = DomainServices;
-
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        let events = self.decide(command, services)?;
-        for event in events {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl SystemicIssue {
+    /// The fold.
+    pub(crate) fn apply_event(&mut self, event: SystemicEvent) {
         match event {
             SystemicEvent::Raised {
                 issue_id,
@@ -367,6 +341,12 @@ impl Aggregate for SystemicIssue {
             SystemicEvent::Resolved { .. } => self.resolved = true,
         }
     }
+}
+
+crate::aggregate::impl_aggregate! {
+    aggregate: SystemicIssue = "systemic_issue",
+    command: SystemicCommand,
+    event: SystemicEvent,
 }
 
 fn validate_category(policy: &Policy, category: &str) -> Result<(), DomainError> {

@@ -12,39 +12,13 @@ mod handle;
 pub mod state;
 pub mod types;
 
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::Aggregate;
-
 pub use commands::{ComplaintAction, ComplaintCommand};
 pub use events::ComplaintEvent;
 pub use state::{Complaint, TierState};
 pub use types::*;
 
-use crate::error::DomainError;
-use crate::services::DomainServices;
-
-impl Aggregate for Complaint {
-    const TYPE: &'static str = "complaint";
-    type Command = ComplaintCommand;
-    type Event = ComplaintEvent;
-    type Error = DomainError;
-    type Services = DomainServices;
-
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        // Decide first, emit after: a refusal leaves no event and no state change.
-        let events = self.decide(command, services)?;
-        for event in events {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
-        self.apply_event(event);
-    }
+crate::aggregate::impl_aggregate! {
+    aggregate: Complaint = "complaint",
+    command: ComplaintCommand,
+    event: ComplaintEvent,
 }

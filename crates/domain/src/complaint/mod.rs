@@ -2,13 +2,14 @@
 //!
 //! - `commands`: what case workers and the SPT ask for;
 //! - `events`: what happened (the long-term record);
-//! - `state`: the aggregate and `apply`;
-//! - `handle`: the rules (`decide`);
+//! - `state`: the aggregate's state and the fold (`apply_event`, a table of arms);
+//! - `rules`: `decide`, the guards, and one file per stage with each action's rule and
+//!   the fold of its events;
 //! - `types`: value types shared by all of them.
 
 pub mod commands;
 pub mod events;
-mod handle;
+mod rules;
 pub mod state;
 pub mod types;
 

@@ -187,6 +187,51 @@ impl Correspondence {
         Ok(())
     }
 
+    /// SPEC O1 / O3: the target is set at receipt under the current policy.
+    fn receive(
+        &self,
+        meta: &CommandMeta,
+        action: CorrespondenceAction,
+        services: &DomainServices,
+    ) -> Result<Vec<CorrespondenceEvent>, DomainError> {
+        let CorrespondenceAction::Receive {
+            correspondence_id,
+            kind,
+            received_at,
+            region,
+            subject,
+            personal,
+        } = action
+        else {
+            return Err(DomainError::CaseNotFound);
+        };
+        if self.stage != Stage::New {
+            return Err(DomainError::CaseAlreadyExists);
+        }
+        let policy = services.policies.current();
+        let lim = &policy.limits;
+        check::required("correspondence_id", &correspondence_id, lim.id)?;
+        check::required("subject", &subject, lim.long_text)?;
+        personal.check(lim)?;
+        meta.check_past("received_at", received_at)?;
+        let target_due = deadline::working_days_due(
+            services.calendars.get(region),
+            received_at,
+            policy.correspondence.target_working_days,
+        );
+        Ok(vec![CorrespondenceEvent::Received {
+            meta: meta.event(),
+            correspondence_id,
+            kind,
+            received_at,
+            region,
+            subject,
+            policy_version: policy.version.clone(),
+            target_due,
+            personal,
+        }])
+    }
+
     /// Pure decision: events or a refusal; never mutates.
     pub fn decide(
         &self,
@@ -202,48 +247,8 @@ impl Correspondence {
                 action: "work official correspondence",
             });
         }
-        let ev = meta.event();
-        if let CorrespondenceAction::Receive {
-            correspondence_id,
-            kind,
-            received_at,
-            region,
-            subject,
-            personal,
-        } = action
-        {
-            if self.stage != Stage::New {
-                return Err(DomainError::CaseAlreadyExists);
-            }
-            let policy = services.policies.current();
-            let lim = &policy.limits;
-            check::required("correspondence_id", &correspondence_id, lim.id)?;
-            check::required("subject", &subject, lim.long_text)?;
-            check::required("personal.name", &personal.name, lim.short_text)?;
-            check::optional_opt("personal.address", personal.address.as_ref(), lim.long_text)?;
-            check::optional_opt("personal.email", personal.email.as_ref(), lim.short_text)?;
-            check::optional_opt("personal.phone", personal.phone.as_ref(), lim.short_text)?;
-            if received_at > meta.now {
-                return Err(DomainError::OccurredInFuture {
-                    field: "received_at",
-                });
-            }
-            let target_due = deadline::working_days_due(
-                services.calendars.get(region),
-                received_at,
-                policy.correspondence.target_working_days,
-            );
-            return Ok(vec![CorrespondenceEvent::Received {
-                meta: ev,
-                correspondence_id,
-                kind,
-                received_at,
-                region,
-                subject,
-                policy_version: policy.version.clone(),
-                target_due,
-                personal,
-            }]);
+        if let CorrespondenceAction::Receive { .. } = action {
+            return self.receive(&meta, action, services);
         }
         if self.stage == Stage::New {
             return Err(DomainError::CaseNotFound);
@@ -255,6 +260,7 @@ impl Correspondence {
         }
         let policy = services.policy(&self.policy_version)?;
         let lim = &policy.limits;
+        let ev = meta.event();
         match action {
             CorrespondenceAction::Receive { .. } => Err(DomainError::CaseAlreadyExists),
             CorrespondenceAction::RecordDraft {

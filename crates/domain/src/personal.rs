@@ -4,6 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::check;
+use crate::error::DomainError;
+use crate::policy::Limits;
+
 crate::named_enum! {
     /// How the complainant can be contacted, and how an outcome may be communicated (SPEC C2).
     #[derive(Hash)]
@@ -23,6 +27,16 @@ pub struct PersonalDetails {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub preferred_contact: ContactMethod,
+}
+
+impl PersonalDetails {
+    /// A name is required; every field is length-limited (SPEC D8).
+    pub(crate) fn check(&self, lim: &Limits) -> Result<(), DomainError> {
+        check::required("personal.name", &self.name, lim.short_text)?;
+        check::optional_opt("personal.address", self.address.as_ref(), lim.long_text)?;
+        check::optional_opt("personal.email", self.email.as_ref(), lim.short_text)?;
+        check::optional_opt("personal.phone", self.phone.as_ref(), lim.short_text)
+    }
 }
 
 /// Personal data about a third-party representative (SPEC P2).

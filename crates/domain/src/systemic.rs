@@ -168,6 +168,60 @@ impl SystemicIssue {
         Ok(())
     }
 
+    /// SPEC S2: raised by a CRT manager on their own team's log, from an alert or by hand.
+    fn raise(
+        &self,
+        meta: &CommandMeta,
+        action: SystemicAction,
+        services: &DomainServices,
+    ) -> Result<Vec<SystemicEvent>, DomainError> {
+        let SystemicAction::Raise {
+            issue_id,
+            scope,
+            category,
+            linked_complaints,
+            description,
+            from_alert,
+        } = action
+        else {
+            return Err(DomainError::CaseNotFound);
+        };
+        Self::authorise(&meta.actor, None)?;
+        if self.raised {
+            return Err(DomainError::CaseAlreadyExists);
+        }
+        let policy = services.policies.current();
+        let lim = &policy.limits;
+        check::required("issue_id", &issue_id, lim.id)?;
+        if let Scope::Local { team } = &scope {
+            check::required("scope.team", team, lim.short_text)?;
+        }
+        validate_category(policy, &category)?;
+        check::items("linked_complaints", &linked_complaints, lim.list_items)?;
+        for (i, c) in linked_complaints.iter().enumerate() {
+            check::required("linked_complaints", c, lim.id)?;
+            if linked_complaints[..i].contains(c) {
+                return Err(DomainError::DuplicateId {
+                    field: "linked_complaints",
+                    id: c.clone(),
+                });
+            }
+        }
+        check::required("description", &description, lim.long_text)?;
+        check::optional_opt("from_alert", from_alert.as_ref(), lim.id)?;
+        Ok(vec![SystemicEvent::Raised {
+            meta: meta.event(),
+            issue_id,
+            team: meta.actor.team.clone(),
+            scope,
+            category,
+            linked_complaints,
+            description,
+            from_alert,
+            policy_version: policy.version.clone(),
+        }])
+    }
+
     /// Pure decision: events or a refusal; never mutates.
     pub fn decide(
         &self,
@@ -176,50 +230,8 @@ impl SystemicIssue {
     ) -> Result<Vec<SystemicEvent>, DomainError> {
         let SystemicCommand { meta, action } = command;
         meta.check_not_future()?;
-        let ev = meta.event();
-        if let SystemicAction::Raise {
-            issue_id,
-            scope,
-            category,
-            linked_complaints,
-            description,
-            from_alert,
-        } = action
-        {
-            Self::authorise(&meta.actor, None)?;
-            if self.raised {
-                return Err(DomainError::CaseAlreadyExists);
-            }
-            let policy = services.policies.current();
-            let lim = &policy.limits;
-            check::required("issue_id", &issue_id, lim.id)?;
-            if let Scope::Local { team } = &scope {
-                check::required("scope.team", team, lim.short_text)?;
-            }
-            validate_category(policy, &category)?;
-            check::items("linked_complaints", &linked_complaints, lim.list_items)?;
-            for (i, c) in linked_complaints.iter().enumerate() {
-                check::required("linked_complaints", c, lim.id)?;
-                if linked_complaints[..i].contains(c) {
-                    return Err(DomainError::DuplicateId {
-                        field: "linked_complaints",
-                        id: c.clone(),
-                    });
-                }
-            }
-            check::required("description", &description, lim.long_text)?;
-            check::optional_opt("from_alert", from_alert.as_ref(), lim.id)?;
-            return Ok(vec![SystemicEvent::Raised {
-                meta: ev,
-                issue_id,
-                team: meta.actor.team.clone(),
-                scope,
-                category,
-                linked_complaints,
-                description,
-                from_alert,
-                policy_version: policy.version.clone(),
-            }]);
+        if let SystemicAction::Raise { .. } = action {
+            return self.raise(&meta, action, services);
         }
         if !self.raised {
             return Err(DomainError::CaseNotFound);
@@ -230,6 +242,7 @@ impl SystemicIssue {
         }
         let policy = services.policy(&self.policy_version)?;
         let lim = &policy.limits;
+        let ev = meta.event();
         match action {
             SystemicAction::Raise { .. } => Err(DomainError::CaseAlreadyExists),
             SystemicAction::LinkComplaint { complaint_id } => {

@@ -197,6 +197,7 @@ impl Complaint {
     /// beside the rule that emits its event.
     pub(crate) fn apply_event(&mut self, event: ComplaintEvent) {
         use ComplaintEvent::*;
+        use PaymentStatus as Status;
         match event {
             // rules/intake.rs
             e @ Received { .. } => self.apply_received(e),
@@ -276,7 +277,7 @@ impl Complaint {
                 tier,
                 kind,
                 amount_pence,
-                PaymentStatus::AwardedWithinDfa,
+                Status::AwardedWithinDfa,
             ),
             SpecialPaymentReferred {
                 tier,
@@ -284,20 +285,14 @@ impl Complaint {
                 kind,
                 amount_pence,
                 ..
-            } => self.apply_new_payment(
-                payment_id,
-                tier,
-                kind,
-                amount_pence,
-                PaymentStatus::AwaitingSpt,
-            ),
+            } => self.apply_new_payment(payment_id, tier, kind, amount_pence, Status::AwaitingSpt),
             SpecialPaymentApproved {
                 payment_id,
                 approved_pence,
                 ..
-            } => self.apply_spt_decision(&payment_id, approved_pence, PaymentStatus::ApprovedBySpt),
+            } => self.apply_spt_decision(&payment_id, approved_pence, Status::ApprovedBySpt),
             SpecialPaymentDeclined { payment_id, .. } => {
-                self.apply_spt_decision(&payment_id, 0, PaymentStatus::DeclinedBySpt)
+                self.apply_spt_decision(&payment_id, 0, Status::DeclinedBySpt)
             }
             // rules/escalation.rs
             EscalatedToTier2 {

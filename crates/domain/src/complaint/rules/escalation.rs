@@ -42,11 +42,8 @@ impl Complaint {
                 })
             }
         }
-        if escalation_received_at > cx.meta.now {
-            return Err(DomainError::OccurredInFuture {
-                field: "escalation_received_at",
-            });
-        }
+        cx.meta
+            .check_past("escalation_received_at", escalation_received_at)?;
         if escalation_received_at < cx.received_at {
             return Err(DomainError::BeforeReceipt {
                 field: "escalation_received_at",

@@ -14,13 +14,14 @@ use crate::complaint::types::{Issue, Tier};
 use crate::deadline;
 use crate::error::DomainError;
 use crate::meta::CommandMeta;
-use crate::personal::ContactMethod;
 use crate::policy::Policy;
 use crate::services::DomainServices;
 use crate::{CaseStatus, Role};
 
 impl Complaint {
     /// SPEC C1. The case manager is the receiving actor; the case takes the current policy.
+    /// Receipt and initial contact take their action whole (eight and six fields) and unpack
+    /// it; `decide` sends them nothing else.
     pub(super) fn receive(
         &self,
         meta: &CommandMeta,
@@ -56,16 +57,9 @@ impl Complaint {
         let lim = &policy.limits;
         check::required("complaint_id", &complaint_id, lim.id)?;
         check::required("team", &team, lim.short_text)?;
-        if received_at > meta.now {
-            return Err(DomainError::OccurredInFuture {
-                field: "received_at",
-            });
-        }
+        meta.check_past("received_at", received_at)?;
         validate_categories(policy, &categories)?;
-        check::required("personal.name", &personal.name, lim.short_text)?;
-        check::optional_opt("personal.address", personal.address.as_ref(), lim.long_text)?;
-        check::optional_opt("personal.email", personal.email.as_ref(), lim.short_text)?;
-        check::optional_opt("personal.phone", personal.phone.as_ref(), lim.short_text)?;
+        personal.check(lim)?;
         let calendar = services.calendars.get(region);
         Ok(vec![E::Received {
             case_manager: meta.actor.user_id.clone(),
@@ -88,18 +82,19 @@ impl Complaint {
         }])
     }
 
-    /// SPEC C2 (C14 when resolved at first contact). The arguments are the command's fields.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn record_initial_contact(
-        &self,
-        cx: &Ctx,
-        method: ContactMethod,
-        suitability_checked: bool,
-        offered_direct_contact: bool,
-        issues: Vec<Issue>,
-        resolution_sought: String,
-        resolved_at_first_contact: bool,
-    ) -> Decision {
+    /// SPEC C2 (C14 when resolved at first contact).
+    pub(super) fn record_initial_contact(&self, cx: &Ctx, action: ComplaintAction) -> Decision {
+        let ComplaintAction::RecordInitialContact {
+            method,
+            suitability_checked,
+            offered_direct_contact,
+            issues,
+            resolution_sought,
+            resolved_at_first_contact,
+        } = action
+        else {
+            return Err(DomainError::CaseNotFound);
+        };
         self.authorise_case_work(cx)?;
         if cx.tier_state.initial_contact_at.is_some() {
             return Err(DomainError::AlreadyRecorded {

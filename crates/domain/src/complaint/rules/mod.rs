@@ -160,22 +160,8 @@ impl Complaint {
         match action {
             A::Receive { .. } => Err(DomainError::CaseAlreadyExists),
             // intake.rs
-            A::RecordInitialContact {
-                method,
-                suitability_checked,
-                offered_direct_contact,
-                issues,
-                resolution_sought,
-                resolved_at_first_contact,
-            } => self.record_initial_contact(
-                cx,
-                method,
-                suitability_checked,
-                offered_direct_contact,
-                issues,
-                resolution_sought,
-                resolved_at_first_contact,
-            ),
+            // Six fields: passed whole, unpacked by the method.
+            a @ A::RecordInitialContact { .. } => self.record_initial_contact(cx, a),
             A::Recategorise { categories, reason } => self.recategorise(cx, categories, reason),
             A::ReassignCaseManager { case_manager } => self.reassign_case_manager(cx, case_manager),
             // investigation.rs

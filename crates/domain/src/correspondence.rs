@@ -30,7 +30,7 @@ crate::named_enum! {
 crate::named_enum! {
     /// Where the flow stands (SPEC O3).
     #[derive(Default)]
-    pub enum Stage as "correspondence stage" {
+    pub enum CorrespondenceStage as "correspondence stage" {
         #[default]
         New = "new",
         Received = "received",
@@ -159,7 +159,7 @@ impl CorrespondenceEvent {
 pub struct Correspondence {
     pub id: String,
     pub kind: Option<CorrespondenceKind>,
-    pub stage: Stage,
+    pub stage: CorrespondenceStage,
     pub policy_version: String,
     pub target_due: Option<DateTime<Utc>>,
     pub personal: Option<PersonalDetails>,
@@ -178,7 +178,7 @@ impl Correspondence {
     fn expect(
         &self,
         step: &'static str,
-        stage: Stage,
+        stage: CorrespondenceStage,
         requires: &'static str,
     ) -> Result<(), DomainError> {
         if self.stage != stage {
@@ -205,7 +205,7 @@ impl Correspondence {
         else {
             return Err(DomainError::CaseNotFound);
         };
-        if self.stage != Stage::New {
+        if self.stage != CorrespondenceStage::New {
             return Err(DomainError::CaseAlreadyExists);
         }
         let policy = services.policies.current();
@@ -250,10 +250,10 @@ impl Correspondence {
         if let CorrespondenceAction::Receive { .. } = action {
             return self.receive(&meta, action, services);
         }
-        if self.stage == Stage::New {
+        if self.stage == CorrespondenceStage::New {
             return Err(DomainError::CaseNotFound);
         }
-        if self.stage == Stage::Sent {
+        if self.stage == CorrespondenceStage::Sent {
             return Err(DomainError::AlreadyRecorded {
                 what: "the reply to this correspondence",
             });
@@ -271,7 +271,9 @@ impl Correspondence {
                 // A draft may be redone until the team leader agrees it.
                 if !matches!(
                     self.stage,
-                    Stage::Received | Stage::Drafted | Stage::WithTeamLeader
+                    CorrespondenceStage::Received
+                        | CorrespondenceStage::Drafted
+                        | CorrespondenceStage::WithTeamLeader
                 ) {
                     return Err(DomainError::AlreadyRecorded {
                         what: "an agreed reply",
@@ -294,13 +296,17 @@ impl Correspondence {
                 }])
             }
             CorrespondenceAction::PassToTeamLeader => {
-                self.expect("pass to the team leader", Stage::Drafted, "a draft")?;
+                self.expect(
+                    "pass to the team leader",
+                    CorrespondenceStage::Drafted,
+                    "a draft",
+                )?;
                 Ok(vec![CorrespondenceEvent::PassedToTeamLeader { meta: ev }])
             }
             CorrespondenceAction::Agree => {
                 self.expect(
                     "record agreement",
-                    Stage::WithTeamLeader,
+                    CorrespondenceStage::WithTeamLeader,
                     "passing the draft to the team leader",
                 )?;
                 Ok(vec![CorrespondenceEvent::Agreed { meta: ev }])
@@ -311,7 +317,7 @@ impl Correspondence {
                 }
                 self.expect(
                     "send to the Director",
-                    Stage::Agreed,
+                    CorrespondenceStage::Agreed,
                     "the team leader's agreement",
                 )?;
                 Ok(vec![CorrespondenceEvent::SentToDirector { meta: ev }])
@@ -322,7 +328,7 @@ impl Correspondence {
                 }
                 self.expect(
                     "record the signature",
-                    Stage::WithDirector,
+                    CorrespondenceStage::WithDirector,
                     "sending it to the Director",
                 )?;
                 Ok(vec![CorrespondenceEvent::Signed { meta: ev }])
@@ -332,11 +338,15 @@ impl Correspondence {
                     if !written(method) {
                         return Err(DomainError::PosNeedsWrittenResponse);
                     }
-                    self.expect("send the reply", Stage::Signed, "the Director's signature")?;
+                    self.expect(
+                        "send the reply",
+                        CorrespondenceStage::Signed,
+                        "the Director's signature",
+                    )?;
                 } else {
                     self.expect(
                         "send the reply",
-                        Stage::Agreed,
+                        CorrespondenceStage::Agreed,
                         "the team leader's agreement",
                     )?;
                 }
@@ -369,17 +379,21 @@ impl Correspondence {
                 self.policy_version = policy_version;
                 self.target_due = Some(target_due);
                 self.personal = Some(personal);
-                self.stage = Stage::Received;
+                self.stage = CorrespondenceStage::Received;
             }
             CorrespondenceEvent::Drafted { method, .. } => {
                 self.draft_method = Some(method);
-                self.stage = Stage::Drafted;
+                self.stage = CorrespondenceStage::Drafted;
             }
-            CorrespondenceEvent::PassedToTeamLeader { .. } => self.stage = Stage::WithTeamLeader,
-            CorrespondenceEvent::Agreed { .. } => self.stage = Stage::Agreed,
-            CorrespondenceEvent::SentToDirector { .. } => self.stage = Stage::WithDirector,
-            CorrespondenceEvent::Signed { .. } => self.stage = Stage::Signed,
-            CorrespondenceEvent::Sent { .. } => self.stage = Stage::Sent,
+            CorrespondenceEvent::PassedToTeamLeader { .. } => {
+                self.stage = CorrespondenceStage::WithTeamLeader
+            }
+            CorrespondenceEvent::Agreed { .. } => self.stage = CorrespondenceStage::Agreed,
+            CorrespondenceEvent::SentToDirector { .. } => {
+                self.stage = CorrespondenceStage::WithDirector
+            }
+            CorrespondenceEvent::Signed { .. } => self.stage = CorrespondenceStage::Signed,
+            CorrespondenceEvent::Sent { .. } => self.stage = CorrespondenceStage::Sent,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use redress_domain::complaint::state::PaymentStatus;
 use redress_domain::complaint::*;
-use redress_domain::correspondence::{CorrespondenceKind, Stage};
+use redress_domain::correspondence::{CorrespondenceKind, CorrespondenceStage};
 use redress_domain::policy::ContactHoursMode;
 use redress_domain::*;
 use serde::de::DeserializeOwned;
@@ -76,7 +76,7 @@ fn every_named_enum_agrees_with_its_serde_names() {
     names_agree::<Ladder>();
     names_agree::<ContactHoursMode>();
     names_agree::<CorrespondenceKind>();
-    names_agree::<Stage>();
+    names_agree::<CorrespondenceStage>();
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! Names of the enums that cross a boundary (events, snapshots, policy files, tokens, the
-//! gRPC layer, the CLI, read models). [`named_enum!`] writes each name once: the same string
-//! is the serde name, `as_str()`, `Display` and what `FromStr` accepts, so no other crate has
-//! to spell the names again.
+//! gRPC layer, the CLI, read models). [`named_enum!`](crate::named_enum!) writes each name
+//! once: the same string is the serde name, `as_str()`, `Display` and what `FromStr`
+//! accepts, so no other crate has to spell the names again.
 
 use std::fmt;
 use std::str::FromStr;
 
-/// A unit-only enum whose values have stable snake_case names (written by [`named_enum!`]).
+/// A unit-only enum whose values have stable snake_case names (written by
+/// [`named_enum!`](crate::named_enum!)).
 /// Generic code (parsers, the name test, a CLI's value list) works through this trait.
 pub trait NamedEnum:
     Copy + Eq + fmt::Debug + fmt::Display + FromStr<Err = UnknownName> + 'static

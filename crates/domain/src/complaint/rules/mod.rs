@@ -42,7 +42,7 @@ pub(super) type Decision = Result<Vec<ComplaintEvent>, DomainError>;
 pub(super) struct Ctx<'a> {
     /// Who acts, when it happened, when it is recorded.
     meta: &'a CommandMeta,
-    /// The action's name, for refusals ("the crm role may not <action>").
+    /// The action's name, for refusals (`the crm role may not <action>`).
     action: &'static str,
     /// The policy the complaint was received under (SPEC D8).
     policy: &'a Policy,

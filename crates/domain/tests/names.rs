@@ -1,10 +1,6 @@
 //! Every enum that crosses a boundary has one name per value: `as_str()` is the serde name,
 //! `FromStr` takes it back, and an unknown name is refused with the list of valid ones.
 
-use redress_domain::complaint::state::PaymentStatus;
-use redress_domain::complaint::*;
-use redress_domain::correspondence::{CorrespondenceKind, CorrespondenceStage};
-use redress_domain::policy::ContactHoursMode;
 use redress_domain::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;

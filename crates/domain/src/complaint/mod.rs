@@ -7,16 +7,23 @@
 //!   the fold of its events;
 //! - `types`: value types shared by all of them.
 
-pub mod commands;
-pub mod events;
+mod commands;
+mod events;
 mod rules;
-pub mod state;
-pub mod types;
+mod state;
+mod types;
 
 pub use commands::{ComplaintAction, ComplaintCommand};
 pub use events::ComplaintEvent;
-pub use state::{Complaint, TierState};
-pub use types::*;
+pub use state::{
+    Complaint, Concern, EvidenceInvitation, FeedbackAction, Payment, PaymentStatus, PlanState,
+    Referral, Representative, TierState,
+};
+pub use types::{
+    CaseStatus, Channel, ComplaintFlags, ComplexNeed, ConcernKind, DueChange, EscalatedTo,
+    EscalationReason, FeedbackDeadline, Finding, InvestigationStepKind, Issue, Outcome,
+    PaymentKind, ReferralBody, RootCause, SignpostTarget, SptDecision, Tier,
+};
 
 crate::aggregate::impl_aggregate! {
     aggregate: Complaint = "complaint",

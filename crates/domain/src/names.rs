@@ -77,7 +77,8 @@ pub fn parse_name<E: NamedEnum>(given: &str) -> Result<E, UnknownName> {
 ///
 /// The enum derives `Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize` (more may be
 /// listed above it) and each value is serialised as its name; it gets `as_str()`, `ALL`,
-/// `NAMES`, `Display`, `FromStr` (error: [`UnknownName`]) and [`NamedEnum`].
+/// `NAMES`, `Display`, `FromStr` (error: [`UnknownName`]) and [`NamedEnum`]. Another crate
+/// may use it for its own enums (read-model kinds, CLI values) if it depends on `serde`.
 #[macro_export]
 macro_rules! named_enum {
     (

@@ -6,10 +6,9 @@ use tonic::{Request, Response, Status};
 
 use chrono::Utc;
 use redress_calendar::Change;
-use redress_domain::calendar_adjustment::{
-    CalendarAdjustment, CalendarAdjustmentAction, CalendarAdjustmentCommand,
+use redress_domain::{
+    CalendarAdjustment, CalendarAdjustmentAction, CalendarAdjustmentCommand, CommandMeta,
 };
-use redress_domain::CommandMeta;
 use redress_projections::calendar::{adjustments, StoredAdjustment};
 use redress_projections::Reader;
 use redress_store::Store;

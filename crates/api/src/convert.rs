@@ -195,7 +195,7 @@ pub fn valid_id<'a>(id: &'a str, field: &str) -> Result<&'a str, Status> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use redress_domain::complaint::types::Channel;
+    use redress_domain::Channel;
 
     #[test]
     fn enums_convert_by_name_both_ways() {

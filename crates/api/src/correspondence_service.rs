@@ -3,10 +3,9 @@
 //! with the case as it now stands.
 
 use chrono::Utc;
-use redress_domain::correspondence::CorrespondenceKind;
 use redress_domain::{
     CommandMeta, ContactMethod, Correspondence, CorrespondenceAction, CorrespondenceCommand,
-    PersonalDetails, Role,
+    CorrespondenceKind, PersonalDetails, Role,
 };
 use tonic::{Request, Response, Status};
 

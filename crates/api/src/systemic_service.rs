@@ -1,8 +1,7 @@
 //! `SystemicLogService`: the Systemic Log (SPEC S2) over gRPC, kept by CRT managers.
 
 use chrono::Utc;
-use redress_domain::systemic::Scope;
-use redress_domain::{CommandMeta, SystemicAction, SystemicCommand, SystemicIssue};
+use redress_domain::{CommandMeta, Scope, SystemicAction, SystemicCommand, SystemicIssue};
 use tonic::{Request, Response, Status};
 
 use crate::convert::{date, date_to_pb, resource_id, text, timestamp_or, valid_id};

@@ -3,47 +3,30 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The roles of SPEC section 1. Serialised in snake_case because these strings appear
-/// in tokens, events and the gRPC contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Complaint Resolution Manager: tier-1 complaints of their own team.
-    Crm,
-    /// CRT manager: a crm's powers on their own team, plus reassignment and the Systemic Log.
-    CrtManager,
-    /// CCRT reviewer: tier-2 reviews and official correspondence.
-    CcrtReviewer,
-    /// Special Payment Team: decides special payments above delegated authority.
-    SpecialPaymentTeam,
-    /// Reporting jobs: read projections only.
-    Reporting,
-    /// Operators: calendars, policy, rebuilds; no case work.
-    Admin,
+crate::named_enum! {
+    /// The roles of SPEC section 1. Named in snake_case because these strings appear in
+    /// tokens, events and the gRPC contract.
+    #[derive(Hash)]
+    pub enum Role as "role" {
+        /// Complaint Resolution Manager: tier-1 complaints of their own team.
+        Crm = "crm",
+        /// CRT manager: a crm's powers on their own team, plus reassignment and the Systemic Log.
+        CrtManager = "crt_manager",
+        /// CCRT reviewer: tier-2 reviews and official correspondence.
+        CcrtReviewer = "ccrt_reviewer",
+        /// Special Payment Team: decides special payments above delegated authority.
+        SpecialPaymentTeam = "special_payment_team",
+        /// Reporting jobs: read projections only.
+        Reporting = "reporting",
+        /// Operators: calendars, policy, rebuilds; no case work.
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    /// The stable snake_case name (as serialised).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Crm => "crm",
-            Role::CrtManager => "crt_manager",
-            Role::CcrtReviewer => "ccrt_reviewer",
-            Role::SpecialPaymentTeam => "special_payment_team",
-            Role::Reporting => "reporting",
-            Role::Admin => "admin",
-        }
-    }
-
     /// Roles that work tier-1 complaints (on their own team).
     pub fn is_tier1_case_worker(self) -> bool {
         matches!(self, Role::Crm | Role::CrtManager)
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

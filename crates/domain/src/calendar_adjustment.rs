@@ -9,8 +9,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
 use redress_calendar::Region;
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +65,14 @@ pub enum CalendarAdjustmentEvent {
 }
 
 impl CalendarAdjustmentEvent {
+    /// The stable name, equal to the serde tag.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::HolidayAdded { .. } => "HolidayAdded",
+            Self::HolidayRemoved { .. } => "HolidayRemoved",
+        }
+    }
+
     pub const TYPES: [&'static str; 2] = ["HolidayAdded", "HolidayRemoved"];
 
     /// The region and the calendar change this event records.
@@ -86,20 +92,6 @@ impl CalendarAdjustmentEvent {
                 change: Change::Remove,
             },
         }
-    }
-}
-
-impl DomainEvent for CalendarAdjustmentEvent {
-    fn event_type(&self) -> String {
-        match self {
-            Self::HolidayAdded { .. } => "HolidayAdded",
-            Self::HolidayRemoved { .. } => "HolidayRemoved",
-        }
-        .to_string()
-    }
-
-    fn event_version(&self) -> String {
-        "1".to_string()
     }
 }
 
@@ -178,27 +170,9 @@ impl CalendarAdjustment {
     }
 }
 
-impl Aggregate for CalendarAdjustment {
-    const TYPE: &'static str = "calendar_adjustment";
-    type Command = CalendarAdjustmentCommand;
-    type Event = CalendarAdjustmentEvent;
-    type Error = DomainError;
-    type Services = DomainServices;
-
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        let events = self.decide(command, services)?;
-        for event in events {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl CalendarAdjustment {
+    /// The fold: the latest change per date.
+    pub(crate) fn apply_event(&mut self, event: CalendarAdjustmentEvent) {
         match event {
             CalendarAdjustmentEvent::HolidayAdded {
                 region, date, name, ..
@@ -212,4 +186,10 @@ impl Aggregate for CalendarAdjustment {
             }
         }
     }
+}
+
+crate::aggregate::impl_aggregate! {
+    aggregate: CalendarAdjustment = "calendar_adjustment",
+    command: CalendarAdjustmentCommand,
+    event: CalendarAdjustmentEvent,
 }

@@ -4,8 +4,6 @@
 //! the Director -> signed) -> sent, against a policy target (default 20 working days).
 
 use chrono::{DateTime, Utc};
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
 use redress_calendar::Region;
 use serde::{Deserialize, Serialize};
 
@@ -17,31 +15,32 @@ use crate::meta::{CommandMeta, EventMeta};
 use crate::personal::{ContactMethod, PersonalDetails};
 use crate::services::DomainServices;
 
-/// SPEC O1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CorrespondenceKind {
-    /// Prepared for Director signature; always a written response.
-    Pos,
-    /// MP to Director General: drafted for own signature.
-    MpToDg,
-    /// Treat Official: draft response or phone call.
-    TreatOfficial,
+crate::named_enum! {
+    /// SPEC O1.
+    pub enum CorrespondenceKind as "correspondence kind" {
+        /// Prepared for Director signature; always a written response.
+        Pos = "pos",
+        /// MP to Director General: drafted for own signature.
+        MpToDg = "mp_to_dg",
+        /// Treat Official: draft response or phone call.
+        TreatOfficial = "treat_official",
+    }
 }
 
-/// Where the flow stands (SPEC O3).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    #[default]
-    New,
-    Received,
-    Drafted,
-    WithTeamLeader,
-    Agreed,
-    WithDirector,
-    Signed,
-    Sent,
+crate::named_enum! {
+    /// Where the flow stands (SPEC O3).
+    #[derive(Default)]
+    pub enum CorrespondenceStage as "correspondence stage" {
+        #[default]
+        New = "new",
+        Received = "received",
+        Drafted = "drafted",
+        WithTeamLeader = "with_team_leader",
+        Agreed = "agreed",
+        WithDirector = "with_director",
+        Signed = "signed",
+        Sent = "sent",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,11 +140,10 @@ impl CorrespondenceEvent {
         "CorrespondenceSigned",
         "CorrespondenceSent",
     ];
-}
 
-impl DomainEvent for CorrespondenceEvent {
-    fn event_type(&self) -> String {
-        let name = match self {
+    /// The stable name, equal to the serde tag.
+    pub fn name(&self) -> &'static str {
+        match self {
             Self::Received { .. } => "CorrespondenceReceived",
             Self::Drafted { .. } => "CorrespondenceDrafted",
             Self::PassedToTeamLeader { .. } => "CorrespondencePassedToTeamLeader",
@@ -153,12 +151,7 @@ impl DomainEvent for CorrespondenceEvent {
             Self::SentToDirector { .. } => "CorrespondenceSentToDirector",
             Self::Signed { .. } => "CorrespondenceSigned",
             Self::Sent { .. } => "CorrespondenceSent",
-        };
-        name.to_string()
-    }
-
-    fn event_version(&self) -> String {
-        "1".to_string()
+        }
     }
 }
 
@@ -166,7 +159,7 @@ impl DomainEvent for CorrespondenceEvent {
 pub struct Correspondence {
     pub id: String,
     pub kind: Option<CorrespondenceKind>,
-    pub stage: Stage,
+    pub stage: CorrespondenceStage,
     pub policy_version: String,
     pub target_due: Option<DateTime<Utc>>,
     pub personal: Option<PersonalDetails>,
@@ -185,13 +178,58 @@ impl Correspondence {
     fn expect(
         &self,
         step: &'static str,
-        stage: Stage,
+        stage: CorrespondenceStage,
         requires: &'static str,
     ) -> Result<(), DomainError> {
         if self.stage != stage {
             return Err(DomainError::StepOutOfOrder { step, requires });
         }
         Ok(())
+    }
+
+    /// SPEC O1 / O3: the target is set at receipt under the current policy.
+    fn receive(
+        &self,
+        meta: &CommandMeta,
+        action: CorrespondenceAction,
+        services: &DomainServices,
+    ) -> Result<Vec<CorrespondenceEvent>, DomainError> {
+        let CorrespondenceAction::Receive {
+            correspondence_id,
+            kind,
+            received_at,
+            region,
+            subject,
+            personal,
+        } = action
+        else {
+            return Err(DomainError::CaseNotFound);
+        };
+        if self.stage != CorrespondenceStage::New {
+            return Err(DomainError::CaseAlreadyExists);
+        }
+        let policy = services.policies.current();
+        let lim = &policy.limits;
+        check::required("correspondence_id", &correspondence_id, lim.id)?;
+        check::required("subject", &subject, lim.long_text)?;
+        personal.check(lim)?;
+        meta.check_past("received_at", received_at)?;
+        let target_due = deadline::working_days_due(
+            services.calendars.get(region),
+            received_at,
+            policy.correspondence.target_working_days,
+        );
+        Ok(vec![CorrespondenceEvent::Received {
+            meta: meta.event(),
+            correspondence_id,
+            kind,
+            received_at,
+            region,
+            subject,
+            policy_version: policy.version.clone(),
+            target_due,
+            personal,
+        }])
     }
 
     /// Pure decision: events or a refusal; never mutates.
@@ -209,59 +247,20 @@ impl Correspondence {
                 action: "work official correspondence",
             });
         }
-        let ev = meta.event();
-        if let CorrespondenceAction::Receive {
-            correspondence_id,
-            kind,
-            received_at,
-            region,
-            subject,
-            personal,
-        } = action
-        {
-            if self.stage != Stage::New {
-                return Err(DomainError::CaseAlreadyExists);
-            }
-            let policy = services.policies.current();
-            let lim = &policy.limits;
-            check::required("correspondence_id", &correspondence_id, lim.id)?;
-            check::required("subject", &subject, lim.long_text)?;
-            check::required("personal.name", &personal.name, lim.short_text)?;
-            check::optional_opt("personal.address", personal.address.as_ref(), lim.long_text)?;
-            check::optional_opt("personal.email", personal.email.as_ref(), lim.short_text)?;
-            check::optional_opt("personal.phone", personal.phone.as_ref(), lim.short_text)?;
-            if received_at > meta.now {
-                return Err(DomainError::OccurredInFuture {
-                    field: "received_at",
-                });
-            }
-            let target_due = deadline::working_days_due(
-                services.calendars.get(region),
-                received_at,
-                policy.correspondence.target_working_days,
-            );
-            return Ok(vec![CorrespondenceEvent::Received {
-                meta: ev,
-                correspondence_id,
-                kind,
-                received_at,
-                region,
-                subject,
-                policy_version: policy.version.clone(),
-                target_due,
-                personal,
-            }]);
+        if let CorrespondenceAction::Receive { .. } = action {
+            return self.receive(&meta, action, services);
         }
-        if self.stage == Stage::New {
+        if self.stage == CorrespondenceStage::New {
             return Err(DomainError::CaseNotFound);
         }
-        if self.stage == Stage::Sent {
+        if self.stage == CorrespondenceStage::Sent {
             return Err(DomainError::AlreadyRecorded {
                 what: "the reply to this correspondence",
             });
         }
         let policy = services.policy(&self.policy_version)?;
         let lim = &policy.limits;
+        let ev = meta.event();
         match action {
             CorrespondenceAction::Receive { .. } => Err(DomainError::CaseAlreadyExists),
             CorrespondenceAction::RecordDraft {
@@ -272,7 +271,9 @@ impl Correspondence {
                 // A draft may be redone until the team leader agrees it.
                 if !matches!(
                     self.stage,
-                    Stage::Received | Stage::Drafted | Stage::WithTeamLeader
+                    CorrespondenceStage::Received
+                        | CorrespondenceStage::Drafted
+                        | CorrespondenceStage::WithTeamLeader
                 ) {
                     return Err(DomainError::AlreadyRecorded {
                         what: "an agreed reply",
@@ -295,13 +296,17 @@ impl Correspondence {
                 }])
             }
             CorrespondenceAction::PassToTeamLeader => {
-                self.expect("pass to the team leader", Stage::Drafted, "a draft")?;
+                self.expect(
+                    "pass to the team leader",
+                    CorrespondenceStage::Drafted,
+                    "a draft",
+                )?;
                 Ok(vec![CorrespondenceEvent::PassedToTeamLeader { meta: ev }])
             }
             CorrespondenceAction::Agree => {
                 self.expect(
                     "record agreement",
-                    Stage::WithTeamLeader,
+                    CorrespondenceStage::WithTeamLeader,
                     "passing the draft to the team leader",
                 )?;
                 Ok(vec![CorrespondenceEvent::Agreed { meta: ev }])
@@ -312,7 +317,7 @@ impl Correspondence {
                 }
                 self.expect(
                     "send to the Director",
-                    Stage::Agreed,
+                    CorrespondenceStage::Agreed,
                     "the team leader's agreement",
                 )?;
                 Ok(vec![CorrespondenceEvent::SentToDirector { meta: ev }])
@@ -323,7 +328,7 @@ impl Correspondence {
                 }
                 self.expect(
                     "record the signature",
-                    Stage::WithDirector,
+                    CorrespondenceStage::WithDirector,
                     "sending it to the Director",
                 )?;
                 Ok(vec![CorrespondenceEvent::Signed { meta: ev }])
@@ -333,11 +338,15 @@ impl Correspondence {
                     if !written(method) {
                         return Err(DomainError::PosNeedsWrittenResponse);
                     }
-                    self.expect("send the reply", Stage::Signed, "the Director's signature")?;
+                    self.expect(
+                        "send the reply",
+                        CorrespondenceStage::Signed,
+                        "the Director's signature",
+                    )?;
                 } else {
                     self.expect(
                         "send the reply",
-                        Stage::Agreed,
+                        CorrespondenceStage::Agreed,
                         "the team leader's agreement",
                     )?;
                 }
@@ -353,27 +362,9 @@ impl Correspondence {
     }
 }
 
-impl Aggregate for Correspondence {
-    const TYPE: &'static str = "correspondence";
-    type Command = CorrespondenceCommand;
-    type Event = CorrespondenceEvent;
-    type Error = DomainError;
-    type Services = DomainServices;
-
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        let events = self.decide(command, services)?;
-        for event in events {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl Correspondence {
+    /// The fold: the flow moves one stage per event.
+    pub(crate) fn apply_event(&mut self, event: CorrespondenceEvent) {
         match event {
             CorrespondenceEvent::Received {
                 correspondence_id,
@@ -388,17 +379,27 @@ impl Aggregate for Correspondence {
                 self.policy_version = policy_version;
                 self.target_due = Some(target_due);
                 self.personal = Some(personal);
-                self.stage = Stage::Received;
+                self.stage = CorrespondenceStage::Received;
             }
             CorrespondenceEvent::Drafted { method, .. } => {
                 self.draft_method = Some(method);
-                self.stage = Stage::Drafted;
+                self.stage = CorrespondenceStage::Drafted;
             }
-            CorrespondenceEvent::PassedToTeamLeader { .. } => self.stage = Stage::WithTeamLeader,
-            CorrespondenceEvent::Agreed { .. } => self.stage = Stage::Agreed,
-            CorrespondenceEvent::SentToDirector { .. } => self.stage = Stage::WithDirector,
-            CorrespondenceEvent::Signed { .. } => self.stage = Stage::Signed,
-            CorrespondenceEvent::Sent { .. } => self.stage = Stage::Sent,
+            CorrespondenceEvent::PassedToTeamLeader { .. } => {
+                self.stage = CorrespondenceStage::WithTeamLeader
+            }
+            CorrespondenceEvent::Agreed { .. } => self.stage = CorrespondenceStage::Agreed,
+            CorrespondenceEvent::SentToDirector { .. } => {
+                self.stage = CorrespondenceStage::WithDirector
+            }
+            CorrespondenceEvent::Signed { .. } => self.stage = CorrespondenceStage::Signed,
+            CorrespondenceEvent::Sent { .. } => self.stage = CorrespondenceStage::Sent,
         }
     }
+}
+
+crate::aggregate::impl_aggregate! {
+    aggregate: Correspondence = "correspondence",
+    command: CorrespondenceCommand,
+    event: CorrespondenceEvent,
 }

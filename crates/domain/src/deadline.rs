@@ -73,17 +73,17 @@ pub fn extend_by_working_days(calendar: &Calendar, due: DateTime<Utc>, days: u32
     end_of_day(calendar.add_working_days(last_day, days))
 }
 
-/// SPEC D5: a deadline's status as of an instant. Statuses change with time as well as
-/// with events, so projections and queries call this with "now" rather than storing it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeadlineStatus {
-    Pending,
-    AtRisk,
-    Met,
-    Breached,
-    MetLate,
-    Stopped,
+crate::named_enum! {
+    /// SPEC D5: a deadline's status as of an instant. Statuses change with time as well as
+    /// with events, so projections and queries call this with "now" rather than storing it.
+    pub enum DeadlineStatus as "deadline status" {
+        Pending = "pending",
+        AtRisk = "at_risk",
+        Met = "met",
+        Breached = "breached",
+        MetLate = "met_late",
+        Stopped = "stopped",
+    }
 }
 
 /// SPEC D5. `done` is when the deadline's work was done (if it was); `stopped` when the

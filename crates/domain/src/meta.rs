@@ -28,10 +28,18 @@ impl CommandMeta {
 
     /// Refuses a time later than the recording instant (SPEC 1, C1).
     pub(crate) fn check_not_future(&self) -> Result<(), DomainError> {
-        if self.occurred_at > self.now {
-            return Err(DomainError::OccurredInFuture {
-                field: "occurred_at",
-            });
+        self.check_past("occurred_at", self.occurred_at)
+    }
+
+    /// Refuses an instant the command gives (a receipt time) that is later than the
+    /// recording instant.
+    pub(crate) fn check_past(
+        &self,
+        field: &'static str,
+        at: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        if at > self.now {
+            return Err(DomainError::OccurredInFuture { field });
         }
         Ok(())
     }

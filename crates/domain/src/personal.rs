@@ -4,24 +4,18 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How the complainant can be contacted, and how an outcome may be communicated (SPEC C2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactMethod {
-    Phone,
-    Letter,
-    Email,
-    Sms,
-}
+use crate::check;
+use crate::error::DomainError;
+use crate::policy::Limits;
 
-impl ContactMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContactMethod::Phone => "phone",
-            ContactMethod::Letter => "letter",
-            ContactMethod::Email => "email",
-            ContactMethod::Sms => "sms",
-        }
+crate::named_enum! {
+    /// How the complainant can be contacted, and how an outcome may be communicated (SPEC C2).
+    #[derive(Hash)]
+    pub enum ContactMethod as "contact method" {
+        Phone = "phone",
+        Letter = "letter",
+        Email = "email",
+        Sms = "sms",
     }
 }
 
@@ -33,6 +27,16 @@ pub struct PersonalDetails {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub preferred_contact: ContactMethod,
+}
+
+impl PersonalDetails {
+    /// A name is required; every field is length-limited (SPEC D8).
+    pub(crate) fn check(&self, lim: &Limits) -> Result<(), DomainError> {
+        check::required("personal.name", &self.name, lim.short_text)?;
+        check::optional_opt("personal.address", self.address.as_ref(), lim.long_text)?;
+        check::optional_opt("personal.email", self.email.as_ref(), lim.short_text)?;
+        check::optional_opt("personal.phone", self.phone.as_ref(), lim.short_text)
+    }
 }
 
 /// Personal data about a third-party representative (SPEC P2).

@@ -13,24 +13,24 @@ use thiserror::Error;
 /// The policy compiled into the crate.
 pub const DEFAULT_POLICY_TOML: &str = include_str!("../policy/default.toml");
 
-/// How the 48-hour initial-contact target counts hours (SPEC D1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactHoursMode {
-    /// Only working days consume hours (the default).
-    WorkingHours,
-    /// Plain clock hours.
-    Clock,
+crate::named_enum! {
+    /// How the 48-hour initial-contact target counts hours (SPEC D1).
+    pub enum ContactHoursMode as "contact hours mode" {
+        /// Only working days consume hours (the default).
+        WorkingHours = "working_hours",
+        /// Plain clock hours.
+        Clock = "clock",
+    }
 }
 
-/// The escalation ladder (SPEC T4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ladder {
-    /// CRT, then CCRT, then ICE.
-    TwoTier,
-    /// One internal response, then ICE.
-    SingleTier,
+crate::named_enum! {
+    /// The escalation ladder (SPEC T4).
+    pub enum Ladder as "ladder" {
+        /// CRT, then CCRT, then ICE.
+        TwoTier = "two_tier",
+        /// One internal response, then ICE.
+        SingleTier = "single_tier",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,8 +7,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
 use redress_calendar::local_date;
 use serde::{Deserialize, Serialize};
 
@@ -121,22 +119,16 @@ impl SystemicEvent {
         "SystemicActionProgressed",
         "SystemicIssueResolved",
     ];
-}
 
-impl DomainEvent for SystemicEvent {
-    fn event_type(&self) -> String {
-        let name = match self {
+    /// The stable name, equal to the serde tag.
+    pub fn name(&self) -> &'static str {
+        match self {
             Self::Raised { .. } => "SystemicIssueRaised",
             Self::ComplaintLinked { .. } => "SystemicComplaintLinked",
             Self::ActionAdded { .. } => "SystemicActionAdded",
             Self::ActionProgressed { .. } => "SystemicActionProgressed",
             Self::Resolved { .. } => "SystemicIssueResolved",
-        };
-        name.to_string()
-    }
-
-    fn event_version(&self) -> String {
-        "1".to_string()
+        }
     }
 }
 
@@ -176,6 +168,60 @@ impl SystemicIssue {
         Ok(())
     }
 
+    /// SPEC S2: raised by a CRT manager on their own team's log, from an alert or by hand.
+    fn raise(
+        &self,
+        meta: &CommandMeta,
+        action: SystemicAction,
+        services: &DomainServices,
+    ) -> Result<Vec<SystemicEvent>, DomainError> {
+        let SystemicAction::Raise {
+            issue_id,
+            scope,
+            category,
+            linked_complaints,
+            description,
+            from_alert,
+        } = action
+        else {
+            return Err(DomainError::CaseNotFound);
+        };
+        Self::authorise(&meta.actor, None)?;
+        if self.raised {
+            return Err(DomainError::CaseAlreadyExists);
+        }
+        let policy = services.policies.current();
+        let lim = &policy.limits;
+        check::required("issue_id", &issue_id, lim.id)?;
+        if let Scope::Local { team } = &scope {
+            check::required("scope.team", team, lim.short_text)?;
+        }
+        validate_category(policy, &category)?;
+        check::items("linked_complaints", &linked_complaints, lim.list_items)?;
+        for (i, c) in linked_complaints.iter().enumerate() {
+            check::required("linked_complaints", c, lim.id)?;
+            if linked_complaints[..i].contains(c) {
+                return Err(DomainError::DuplicateId {
+                    field: "linked_complaints",
+                    id: c.clone(),
+                });
+            }
+        }
+        check::required("description", &description, lim.long_text)?;
+        check::optional_opt("from_alert", from_alert.as_ref(), lim.id)?;
+        Ok(vec![SystemicEvent::Raised {
+            meta: meta.event(),
+            issue_id,
+            team: meta.actor.team.clone(),
+            scope,
+            category,
+            linked_complaints,
+            description,
+            from_alert,
+            policy_version: policy.version.clone(),
+        }])
+    }
+
     /// Pure decision: events or a refusal; never mutates.
     pub fn decide(
         &self,
@@ -184,50 +230,8 @@ impl SystemicIssue {
     ) -> Result<Vec<SystemicEvent>, DomainError> {
         let SystemicCommand { meta, action } = command;
         meta.check_not_future()?;
-        let ev = meta.event();
-        if let SystemicAction::Raise {
-            issue_id,
-            scope,
-            category,
-            linked_complaints,
-            description,
-            from_alert,
-        } = action
-        {
-            Self::authorise(&meta.actor, None)?;
-            if self.raised {
-                return Err(DomainError::CaseAlreadyExists);
-            }
-            let policy = services.policies.current();
-            let lim = &policy.limits;
-            check::required("issue_id", &issue_id, lim.id)?;
-            if let Scope::Local { team } = &scope {
-                check::required("scope.team", team, lim.short_text)?;
-            }
-            validate_category(policy, &category)?;
-            check::items("linked_complaints", &linked_complaints, lim.list_items)?;
-            for (i, c) in linked_complaints.iter().enumerate() {
-                check::required("linked_complaints", c, lim.id)?;
-                if linked_complaints[..i].contains(c) {
-                    return Err(DomainError::DuplicateId {
-                        field: "linked_complaints",
-                        id: c.clone(),
-                    });
-                }
-            }
-            check::required("description", &description, lim.long_text)?;
-            check::optional_opt("from_alert", from_alert.as_ref(), lim.id)?;
-            return Ok(vec![SystemicEvent::Raised {
-                meta: ev,
-                issue_id,
-                team: meta.actor.team.clone(),
-                scope,
-                category,
-                linked_complaints,
-                description,
-                from_alert,
-                policy_version: policy.version.clone(),
-            }]);
+        if let SystemicAction::Raise { .. } = action {
+            return self.raise(&meta, action, services);
         }
         if !self.raised {
             return Err(DomainError::CaseNotFound);
@@ -238,6 +242,7 @@ impl SystemicIssue {
         }
         let policy = services.policy(&self.policy_version)?;
         let lim = &policy.limits;
+        let ev = meta.event();
         match action {
             SystemicAction::Raise { .. } => Err(DomainError::CaseAlreadyExists),
             SystemicAction::LinkComplaint { complaint_id } => {
@@ -308,27 +313,9 @@ impl SystemicIssue {
     }
 }
 
-impl Aggregate for SystemicIssue {
-    const TYPE: &'static str = "systemic_issue";
-    type Command = SystemicCommand;
-    type Event = SystemicEvent;
-    type Error = DomainError;
-    type Services = DomainServices;
-
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        let events = self.decide(command, services)?;
-        for event in events {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
+impl SystemicIssue {
+    /// The fold.
+    pub(crate) fn apply_event(&mut self, event: SystemicEvent) {
         match event {
             SystemicEvent::Raised {
                 issue_id,
@@ -367,6 +354,12 @@ impl Aggregate for SystemicIssue {
             SystemicEvent::Resolved { .. } => self.resolved = true,
         }
     }
+}
+
+crate::aggregate::impl_aggregate! {
+    aggregate: SystemicIssue = "systemic_issue",
+    command: SystemicCommand,
+    event: SystemicEvent,
 }
 
 fn validate_category(policy: &Policy, category: &str) -> Result<(), DomainError> {

@@ -5,8 +5,7 @@ mod common;
 use common::*;
 use cqrs_es::test::TestFramework;
 use redress_calendar::Region;
-use redress_domain::calendar_adjustment::CalendarAdjustmentAction as A;
-use redress_domain::*;
+use redress_domain::{CalendarAdjustmentAction as A, *};
 
 const AT: &str = "2026-08-01T09:00:00Z";
 

@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use cqrs_es::DomainEvent;
 use redress_calendar::Region;
-use redress_domain::complaint::*;
 use redress_domain::*;
 
 fn flags(f: impl FnOnce(&mut ComplaintFlags)) -> ComplaintFlags {
@@ -508,7 +507,7 @@ fn d1_friday_afternoon_receipt_is_due_tuesday_and_clock_mode_is_a_policy_switch(
         matches!(ev[0], ComplaintEvent::Received { initial_contact_due, .. } if initial_contact_due == t("2026-03-10T15:00:00Z"))
     );
     let mut clock = Case::new(services_with(|p| {
-        p.initial_contact.mode = redress_domain::policy::ContactHoursMode::Clock
+        p.initial_contact.mode = redress_domain::ContactHoursMode::Clock
     }));
     let ev = clock.ok(
         crm(),

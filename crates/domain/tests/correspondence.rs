@@ -6,8 +6,7 @@ use common::*;
 use cqrs_es::test::TestFramework;
 use cqrs_es::DomainEvent;
 use redress_calendar::Region;
-use redress_domain::correspondence::{CorrespondenceAction as A, CorrespondenceKind};
-use redress_domain::*;
+use redress_domain::{CorrespondenceAction as A, *};
 
 fn c(actor: Actor, at: &str, action: A) -> CorrespondenceCommand {
     CorrespondenceCommand {

@@ -12,9 +12,6 @@ use chrono::NaiveDate;
 use common::*;
 use cqrs_es::DomainEvent;
 use redress_calendar::Region;
-use redress_domain::complaint::*;
-use redress_domain::correspondence::CorrespondenceKind;
-use redress_domain::systemic::Scope;
 use redress_domain::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -379,7 +376,7 @@ fn golden_complaint_events() {
 }
 
 fn correspondence_catalogue() -> Vec<CorrespondenceEvent> {
-    use redress_domain::correspondence::CorrespondenceAction as A;
+    use redress_domain::CorrespondenceAction as A;
     let services = services();
     let mut state = Correspondence::default();
     let mut events = Vec::new();
@@ -531,7 +528,7 @@ fn personal_data_sits_only_in_personal_fields() {
 }
 
 fn calendar_adjustment_catalogue() -> Vec<CalendarAdjustmentEvent> {
-    use redress_domain::calendar_adjustment::CalendarAdjustmentAction as A;
+    use redress_domain::CalendarAdjustmentAction as A;
     let services = services();
     let mut state = CalendarAdjustment::default();
     let mut events = Vec::new();

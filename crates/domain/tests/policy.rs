@@ -1,8 +1,9 @@
 //! SPEC D8: the policy file. The shipped default loads; invalid files are refused with a
 //! message that names the problem.
 
-use redress_domain::policy::{ContactHoursMode, DEFAULT_POLICY_TOML};
-use redress_domain::{Ladder, Policy, PolicyBook, PolicyError};
+use redress_domain::{
+    ContactHoursMode, Ladder, Policy, PolicyBook, PolicyError, DEFAULT_POLICY_TOML,
+};
 
 #[test]
 fn d8_default_policy_loads_with_the_spec_values() {

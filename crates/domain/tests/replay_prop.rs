@@ -9,7 +9,6 @@ use common::*;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use proptest::prelude::*;
-use redress_domain::complaint::*;
 use redress_domain::*;
 
 #[derive(Debug, Clone)]

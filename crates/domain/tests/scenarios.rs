@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use cqrs_es::DomainEvent;
 use redress_calendar::Region;
-use redress_domain::complaint::*;
 use redress_domain::*;
 
 fn types(case: &Case) -> Vec<String> {

@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use cqrs_es::test::TestFramework;
-use redress_domain::systemic::Scope;
 use redress_domain::*;
 
 fn c(actor: Actor, at: &str, action: SystemicAction) -> SystemicCommand {

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use cqrs_es::{Aggregate, DomainEvent};
 use redress_calendar::{Calendars, Region};
-use redress_domain::complaint::*;
 use redress_domain::*;
 use redress_projections::case::{tier_str, CaseSummary};
 use redress_projections::models::timeliness_contribution;

@@ -5,8 +5,9 @@
 //! Case read models ([`crate::case_projection`]) map a summary to rows.
 
 use chrono::{DateTime, Utc};
-use redress_domain::complaint::{ConcernKind, EscalatedTo, PaymentKind, SignpostTarget};
-use redress_domain::{ComplaintEvent, Outcome, Tier};
+use redress_domain::{
+    ComplaintEvent, ConcernKind, EscalatedTo, Outcome, PaymentKind, SignpostTarget, Tier,
+};
 use serde::{Deserialize, Serialize};
 
 /// The six kinds of deadline (SPEC D1-D4, C15, T3).
@@ -558,7 +559,7 @@ impl CaseSummary {
             }
             E::CaseManagerReassigned { to, .. } => self.case_manager = to.clone(),
             E::ReferralRecorded { body, .. } => {
-                if *body == redress_domain::complaint::ReferralBody::Ice {
+                if *body == redress_domain::ReferralBody::Ice {
                     self.referred_to_ice_at.get_or_insert(at);
                     for d in &mut self.deadlines {
                         if d.kind == DeadlineKind::IceWindow && d.done.is_none() {

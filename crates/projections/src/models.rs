@@ -412,8 +412,8 @@ impl CaseModel for SignpostingModel {
                 continue;
             }
             let target = t.signpost_target.map(|x| match x {
-                redress_domain::complaint::SignpostTarget::Ccrt => "ccrt",
-                redress_domain::complaint::SignpostTarget::Ice => "ice",
+                redress_domain::SignpostTarget::Ccrt => "ccrt",
+                redress_domain::SignpostTarget::Ice => "ice",
             });
             let ice = target == Some("ice");
             b.insert(

@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use redress_calendar::{end_of_day, local_date, Calendar, Calendars, Region};
-use redress_domain::deadline::status_as_of;
-use redress_domain::{DeadlineStatus, PolicyBook, Tier};
+use redress_domain::{status_as_of, DeadlineStatus, PolicyBook, Tier};
 use redress_store::{SqlValue, Store};
 use serde::{Deserialize, Serialize};
 

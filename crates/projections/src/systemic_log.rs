@@ -2,8 +2,7 @@
 //! complaints and its action log (problem, action, lead, date added, progress, target).
 
 use async_trait::async_trait;
-use redress_domain::systemic::{Scope, SystemicEvent};
-use redress_domain::SystemicIssue;
+use redress_domain::{Scope, SystemicEvent, SystemicIssue};
 use redress_store::{Projection, ProjectionError, ProjectionTx, StoredEvent};
 use tracing::Instrument;
 

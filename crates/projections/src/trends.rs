@@ -37,8 +37,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Months, Utc};
-use redress_domain::systemic::SystemicEvent;
-use redress_domain::{Complaint, ComplaintEvent, PolicyBook, SystemicIssue};
+use redress_domain::{Complaint, ComplaintEvent, PolicyBook, SystemicEvent, SystemicIssue};
 use redress_store::{Projection, ProjectionError, ProjectionTx, SqlValue, StoredEvent};
 use tracing::Instrument;
 

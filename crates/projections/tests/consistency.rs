@@ -12,8 +12,6 @@ use std::time::Instant;
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use common::*;
 use redress_calendar::{local_date, Calendars, Region};
-use redress_domain::complaint::*;
-use redress_domain::deadline::status_as_of;
 use redress_domain::*;
 use redress_projections::queries::*;
 use redress_projections::DeadlineKind;

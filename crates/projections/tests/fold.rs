@@ -8,8 +8,6 @@ use common::*;
 use cqrs_es::Aggregate;
 use proptest::prelude::*;
 use redress_calendar::{end_of_day, Calendar, Region};
-use redress_domain::complaint::*;
-use redress_domain::deadline::status_as_of;
 use redress_domain::*;
 use redress_projections::case::{CaseState, CaseSummary, DeadlineKind, PaymentState};
 use redress_projections::models::timeliness_contribution;

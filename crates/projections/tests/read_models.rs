@@ -7,8 +7,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use common::*;
 use redress_calendar::{end_of_day, Region};
-use redress_domain::complaint::*;
-use redress_domain::systemic::Scope;
 use redress_domain::*;
 use redress_projections::calendar::{adjustments, recalculate_open_deadlines};
 use redress_projections::queries::*;

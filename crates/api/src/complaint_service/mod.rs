@@ -126,7 +126,7 @@ impl ComplaintApi {
             categories: r.categories,
             team: text(r.team, "team")?,
             region: crate::convert::region(r.region, "region")?,
-            flags: redress_domain::complaint::types::ComplaintFlags {
+            flags: redress_domain::ComplaintFlags {
                 about_staff: flags.about_staff,
                 vulnerable: flags.vulnerable,
                 upcc: flags.upcc,

@@ -1,11 +1,11 @@
 //! From each mutation request to the domain's `ComplaintAction`: every field validated and
 //! named when refused. The domain then checks the rules.
 
-use redress_domain::complaint::types::{
-    ComplexNeed, ConcernKind, EscalatedTo, EscalationReason, FeedbackDeadline, Finding, Issue,
-    Outcome, PaymentKind, ReferralBody, RootCause, SptDecision,
+use redress_domain::{
+    ComplaintAction, ComplexNeed, ConcernKind, ContactMethod, EscalatedTo, EscalationReason,
+    FeedbackDeadline, Finding, Issue, Outcome, PaymentKind, ReferralBody, RepresentativePersonal,
+    RootCause, SptDecision,
 };
-use redress_domain::{ComplaintAction, ContactMethod, RepresentativePersonal};
 use tonic::Status;
 
 use crate::convert::{date, optional_text, pence, text, timestamp};

@@ -1,8 +1,7 @@
 //! From the complaint aggregate's state to the `Complaint` resource. Personal data is added
 //! only when the caller may see it (SPEC P1, P3).
 
-use redress_domain::complaint::state::TierState;
-use redress_domain::{Complaint, PersonalDetails};
+use redress_domain::{Complaint, PersonalDetails, TierState};
 
 use crate::convert::{date_to_pb, region_to_pb, timestamp_to_pb};
 use crate::pb;

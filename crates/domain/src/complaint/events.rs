@@ -4,7 +4,6 @@
 //! stored on the events that set them. Golden files in `tests/golden/` pin the JSON.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use cqrs_es::DomainEvent;
 use redress_calendar::Region;
 use serde::{Deserialize, Serialize};
 
@@ -468,15 +467,5 @@ impl ComplaintEvent {
             | Withdrawn { meta, .. }
             | Closed { meta, .. } => meta,
         }
-    }
-}
-
-impl DomainEvent for ComplaintEvent {
-    fn event_type(&self) -> String {
-        self.name().to_string()
-    }
-
-    fn event_version(&self) -> String {
-        "1".to_string()
     }
 }

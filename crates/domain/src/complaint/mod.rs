@@ -2,49 +2,31 @@
 //!
 //! - `commands`: what case workers and the SPT ask for;
 //! - `events`: what happened (the long-term record);
-//! - `state`: the aggregate and `apply`;
-//! - `handle`: the rules (`decide`);
+//! - `state`: the aggregate's state and the fold (`apply_event`, a table of arms);
+//! - `rules`: `decide`, the guards, and one file per stage with each action's rule and
+//!   the fold of its events;
 //! - `types`: value types shared by all of them.
 
-pub mod commands;
-pub mod events;
-mod handle;
-pub mod state;
-pub mod types;
-
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::Aggregate;
+mod commands;
+mod events;
+mod rules;
+mod state;
+mod types;
 
 pub use commands::{ComplaintAction, ComplaintCommand};
 pub use events::ComplaintEvent;
-pub use state::{Complaint, TierState};
-pub use types::*;
+pub use state::{
+    Complaint, Concern, EvidenceInvitation, FeedbackAction, Payment, PaymentStatus, PlanState,
+    Referral, Representative, TierState,
+};
+pub use types::{
+    CaseStatus, Channel, ComplaintFlags, ComplexNeed, ConcernKind, DueChange, EscalatedTo,
+    EscalationReason, FeedbackDeadline, Finding, InvestigationStepKind, Issue, Outcome,
+    PaymentKind, ReferralBody, RootCause, SignpostTarget, SptDecision, Tier,
+};
 
-use crate::error::DomainError;
-use crate::services::DomainServices;
-
-impl Aggregate for Complaint {
-    const TYPE: &'static str = "complaint";
-    type Command = ComplaintCommand;
-    type Event = ComplaintEvent;
-    type Error = DomainError;
-    type Services = DomainServices;
-
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        services: &Self::Services,
-        sink: &EventSink<Self>,
-    ) -> Result<(), Self::Error> {
-        // Decide first, emit after: a refusal leaves no event and no state change.
-        let events = self.decide(command, services)?;
-        for event in events {
-            sink.write(event, self).await;
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, event: Self::Event) {
-        self.apply_event(event);
-    }
+crate::aggregate::impl_aggregate! {
+    aggregate: Complaint = "complaint",
+    command: ComplaintCommand,
+    event: ComplaintEvent,
 }

@@ -64,7 +64,7 @@ pub struct TierState {
 }
 
 impl TierState {
-    fn new(
+    pub(super) fn new(
         tier: Tier,
         received_at: DateTime<Utc>,
         initial_contact_due: DateTime<Utc>,
@@ -97,14 +97,15 @@ pub struct PlanState {
     pub revisions: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentStatus {
-    /// Awarded by the case manager within delegated authority.
-    AwardedWithinDfa,
-    AwaitingSpt,
-    ApprovedBySpt,
-    DeclinedBySpt,
+crate::named_enum! {
+    /// Where a special payment stands (SPEC C9).
+    pub enum PaymentStatus as "payment status" {
+        /// Awarded by the case manager within delegated authority.
+        AwardedWithinDfa = "awarded_within_dfa",
+        AwaitingSpt = "awaiting_spt",
+        ApprovedBySpt = "approved_by_spt",
+        DeclinedBySpt = "declined_by_spt",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,10 +157,6 @@ impl Complaint {
         self.tiers.last()
     }
 
-    fn current_mut(&mut self) -> Option<&mut TierState> {
-        self.tiers.last_mut()
-    }
-
     pub fn tier(&self) -> Tier {
         self.current().map_or(Tier::Tier1, |t| t.tier)
     }
@@ -189,324 +186,148 @@ impl Complaint {
             .any(|p| p.status == PaymentStatus::AwaitingSpt)
     }
 
+    /// Applies `f` to the current tier's review, once received.
+    pub(super) fn with_current(&mut self, f: impl FnOnce(&mut TierState)) {
+        if let Some(t) = self.tiers.last_mut() {
+            f(t);
+        }
+    }
+
+    /// The fold: one arm per event, in the order of the stage files under `rules/`, each
+    /// beside the rule that emits its event.
     pub(crate) fn apply_event(&mut self, event: ComplaintEvent) {
         use ComplaintEvent::*;
+        use PaymentStatus as Status;
         match event {
-            Received {
-                complaint_id,
-                received_at,
-                categories,
-                team,
-                region,
-                flags,
-                policy_version,
-                case_manager,
-                initial_contact_due,
-                response_due,
-                personal,
-                ..
-            } => {
-                self.id = complaint_id;
-                self.status = CaseStatus::Open;
-                self.team = team;
-                self.region = Some(region);
-                self.flags = flags;
-                self.categories = categories;
-                self.policy_version = policy_version;
-                self.case_manager = case_manager;
-                self.received_at = Some(received_at);
-                self.personal = Some(personal);
-                self.tiers = vec![TierState::new(
-                    Tier::Tier1,
-                    received_at,
-                    initial_contact_due,
-                    response_due,
-                )];
-            }
+            // rules/intake.rs
+            e @ Received { .. } => self.apply_received(e),
             InitialContactRecorded {
                 meta,
                 issues,
                 resolved_at_first_contact,
                 ..
-            } => {
-                if let Some(t) = self.current_mut() {
-                    t.initial_contact_at = Some(meta.occurred_at);
-                    t.issues = issues;
-                    t.resolved_at_first_contact = resolved_at_first_contact;
-                }
-            }
+            } => self.apply_initial_contact(meta.occurred_at, issues, resolved_at_first_contact),
+            Recategorised { to, .. } => self.apply_recategorised(to),
+            CaseManagerReassigned { to, .. } => self.apply_case_manager_reassigned(to),
+            // rules/investigation.rs
             InvestigationStepRecorded {
                 evidence_id,
                 validated,
                 ..
-            } => {
-                let entry = self.evidence.entry(evidence_id).or_insert(false);
-                *entry = *entry || validated;
-            }
-            EvidenceValidated { evidence_id, .. } => {
-                self.evidence.insert(evidence_id, true);
-            }
-            StaffAssuranceRecorded { obtained, .. } => self.staff_assurance = Some(obtained),
+            } => self.apply_investigation_step(evidence_id, validated),
+            EvidenceValidated { evidence_id, .. } => self.apply_evidence_validated(evidence_id),
+            StaffAssuranceRecorded { obtained, .. } => self.apply_staff_assurance(obtained),
+            RootCauseRecorded { .. } => self.apply_root_cause(),
+            FindingsRecorded { findings, .. } => self.apply_findings(findings),
+            // A record only: no rule depends on it.
+            CaseConferenceHeld { .. } => {}
+            // rules/clocks.rs
             ResolutionPlanAgreed {
                 target_date,
                 new_due,
                 counts_as_met,
                 ..
-            } => {
-                if let Some(t) = self.current_mut() {
-                    t.response_due = new_due;
-                    t.plan = Some(PlanState {
-                        target_date,
-                        counts_as_met,
-                        revisions: 0,
-                    });
-                }
-            }
+            } => self.apply_plan_agreed(target_date, new_due, counts_as_met),
             ResolutionPlanRevised {
                 target_date,
                 new_due,
                 ..
-            } => {
-                if let Some(t) = self.current_mut() {
-                    t.response_due = new_due;
-                    if let Some(p) = t.plan.as_mut() {
-                        p.target_date = target_date;
-                        p.revisions += 1;
-                    }
-                }
-            }
-            RootCauseRecorded { .. } => {
-                if let Some(t) = self.current_mut() {
-                    t.root_cause = true;
-                }
-            }
-            FindingsRecorded { findings, .. } => {
-                if let Some(t) = self.current_mut() {
-                    t.findings = Some(findings);
-                }
-            }
-            OutcomeDecided { outcome, .. } => {
-                if let Some(t) = self.current_mut() {
-                    t.outcome = Some(outcome);
-                }
-            }
-            RedressRecorded { .. } => {
-                if let Some(t) = self.current_mut() {
-                    t.redress = true;
-                }
-            }
+            } => self.apply_plan_revised(target_date, new_due),
+            FurtherEvidenceInvited {
+                meta, clock_paused, ..
+            } => self.apply_further_evidence_invited(meta.occurred_at, clock_paused),
+            FurtherEvidenceReceived {
+                response_due,
+                paused_working_days,
+                ..
+            } => self.apply_further_evidence_received(response_due, paused_working_days),
+            DeadlinesRecalculated {
+                initial_contact_due,
+                response_due,
+                ..
+            } => self.apply_deadlines_recalculated(initial_contact_due, response_due),
+            // rules/outcome.rs
+            OutcomeDecided { outcome, .. } => self.apply_outcome_decided(outcome),
+            RedressRecorded { .. } => self.apply_redress(),
+            OutcomeCommunicated { meta, .. } => self.apply_outcome_communicated(meta.occurred_at),
+            SignpostedToCcrt { .. } => self.apply_signposted(SignpostTarget::Ccrt, None),
+            SignpostedToIce {
+                ice_window_ends, ..
+            } => self.apply_signposted(SignpostTarget::Ice, Some(ice_window_ends)),
+            FeedbackActionAgreed {
+                action_id,
+                to_team,
+                due,
+                ..
+            } => self.apply_feedback_agreed(action_id, to_team, due),
+            FeedbackActionConfirmed {
+                meta, action_id, ..
+            } => self.apply_feedback_confirmed(&action_id, meta.occurred_at),
+            Withdrawn { .. } => self.apply_withdrawn(),
+            Closed { .. } => self.apply_closed(),
+            // rules/payments.rs
             SpecialPaymentAwarded {
                 tier,
                 payment_id,
                 kind,
                 amount_pence,
                 ..
-            } => {
-                self.payments.insert(
-                    payment_id,
-                    Payment {
-                        tier,
-                        kind,
-                        requested_pence: amount_pence,
-                        amount_pence,
-                        status: PaymentStatus::AwardedWithinDfa,
-                    },
-                );
-            }
+            } => self.apply_new_payment(
+                payment_id,
+                tier,
+                kind,
+                amount_pence,
+                Status::AwardedWithinDfa,
+            ),
             SpecialPaymentReferred {
                 tier,
                 payment_id,
                 kind,
                 amount_pence,
                 ..
-            } => {
-                self.payments.insert(
-                    payment_id,
-                    Payment {
-                        tier,
-                        kind,
-                        requested_pence: amount_pence,
-                        amount_pence: 0,
-                        status: PaymentStatus::AwaitingSpt,
-                    },
-                );
-            }
+            } => self.apply_new_payment(payment_id, tier, kind, amount_pence, Status::AwaitingSpt),
             SpecialPaymentApproved {
                 payment_id,
                 approved_pence,
                 ..
-            } => {
-                if let Some(p) = self.payments.get_mut(&payment_id) {
-                    p.amount_pence = approved_pence;
-                    p.status = PaymentStatus::ApprovedBySpt;
-                }
-            }
+            } => self.apply_spt_decision(&payment_id, approved_pence, Status::ApprovedBySpt),
             SpecialPaymentDeclined { payment_id, .. } => {
-                if let Some(p) = self.payments.get_mut(&payment_id) {
-                    p.amount_pence = 0;
-                    p.status = PaymentStatus::DeclinedBySpt;
-                }
+                self.apply_spt_decision(&payment_id, 0, Status::DeclinedBySpt)
             }
-            FurtherEvidenceInvited {
-                meta, clock_paused, ..
-            } => {
-                self.evidence_invitation = Some(EvidenceInvitation {
-                    invited_at: meta.occurred_at,
-                    clock_paused,
-                });
-            }
-            FurtherEvidenceReceived {
-                response_due,
-                paused_working_days,
-                ..
-            } => {
-                self.evidence_invitation = None;
-                if let Some(t) = self.current_mut() {
-                    t.response_due = response_due;
-                    t.paused_working_days += paused_working_days;
-                }
-            }
-            DeadlinesRecalculated {
-                initial_contact_due,
-                response_due,
-                ..
-            } => {
-                if let Some(t) = self.current_mut() {
-                    if let Some(c) = initial_contact_due {
-                        t.initial_contact_due = c.new;
-                    }
-                    if let Some(c) = response_due {
-                        t.response_due = c.new;
-                    }
-                }
-            }
-            OutcomeCommunicated { meta, .. } => {
-                if let Some(t) = self.current_mut() {
-                    t.outcome_communicated_at = Some(meta.occurred_at);
-                }
-            }
-            SignpostedToCcrt { .. } => {
-                if let Some(t) = self.current_mut() {
-                    t.signposted = Some(SignpostTarget::Ccrt);
-                }
-            }
-            SignpostedToIce {
-                ice_window_ends, ..
-            } => {
-                self.ice_window_ends = Some(ice_window_ends);
-                if let Some(t) = self.current_mut() {
-                    t.signposted = Some(SignpostTarget::Ice);
-                }
-            }
+            // rules/escalation.rs
             EscalatedToTier2 {
                 escalation_received_at,
                 tier2_initial_contact_due,
                 tier2_response_due,
                 ..
-            } => {
-                self.status = CaseStatus::Open;
-                self.evidence_invitation = None;
-                self.tiers.push(TierState::new(
-                    Tier::Tier2,
-                    escalation_received_at,
-                    tier2_initial_contact_due,
-                    tier2_response_due,
-                ));
-            }
-            CaseConferenceHeld { .. } => {}
-            FeedbackActionAgreed {
-                action_id,
-                to_team,
-                due,
-                ..
-            } => {
-                self.feedback.insert(
-                    action_id,
-                    FeedbackAction {
-                        to_team,
-                        due,
-                        confirmed_at: None,
-                    },
-                );
-            }
-            FeedbackActionConfirmed {
-                meta, action_id, ..
-            } => {
-                if let Some(a) = self.feedback.get_mut(&action_id) {
-                    a.confirmed_at = Some(meta.occurred_at);
-                }
-            }
-            Recategorised { to, .. } => self.categories = to,
+            } => self.apply_escalated(
+                escalation_received_at,
+                tier2_initial_contact_due,
+                tier2_response_due,
+            ),
+            ReferralRecorded {
+                body, reference, ..
+            } => self.apply_referral(body, reference),
+            ReferralResultRecorded { body, result, .. } => self.apply_referral_result(body, result),
+            // rules/care.rs
             SafeguardingConcernRecorded {
                 concern_id,
                 immediate,
                 ..
-            } => {
-                self.concerns.insert(
-                    concern_id,
-                    Concern {
-                        immediate,
-                        open: true,
-                    },
-                );
-            }
+            } => self.apply_concern_recorded(concern_id, immediate),
             SafeguardingConcernResolved { concern_id, .. } => {
-                if let Some(c) = self.concerns.get_mut(&concern_id) {
-                    c.open = false;
-                }
+                self.apply_concern_resolved(&concern_id)
             }
-            ComplexNeedsRecorded { needs, .. } => {
-                for n in needs {
-                    if !self.complex_needs.contains(&n) {
-                        self.complex_needs.push(n);
-                    }
-                }
-            }
+            ComplexNeedsRecorded { needs, .. } => self.apply_complex_needs(needs),
             RepresentativeAdded {
                 representative_id,
                 organisation,
                 consent_scope,
                 ..
-            } => {
-                self.representatives.insert(
-                    representative_id,
-                    Representative {
-                        organisation,
-                        consent_scope,
-                        consent_active: true,
-                    },
-                );
-            }
+            } => self.apply_representative_added(representative_id, organisation, consent_scope),
             ConsentWithdrawn {
                 representative_id, ..
-            } => {
-                if let Some(r) = self.representatives.get_mut(&representative_id) {
-                    r.consent_active = false;
-                }
-            }
-            CaseManagerReassigned { to, .. } => self.case_manager = to,
-            ReferralRecorded {
-                body, reference, ..
-            } => self.referrals.push(Referral {
-                body,
-                reference,
-                result: None,
-            }),
-            ReferralResultRecorded { body, result, .. } => {
-                if let Some(r) = self
-                    .referrals
-                    .iter_mut()
-                    .rev()
-                    .find(|r| r.body == body && r.result.is_none())
-                {
-                    r.result = Some(result);
-                }
-            }
-            Withdrawn { .. } => {
-                self.status = CaseStatus::Withdrawn;
-                self.evidence_invitation = None;
-            }
-            Closed { .. } => self.status = CaseStatus::Closed,
+            } => self.apply_consent_withdrawn(&representative_id),
         }
     }
 }

@@ -6,7 +6,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::test::{AggregateTestExecutor, TestFramework};
 use cqrs_es::Aggregate;
 use redress_calendar::Region;
-use redress_domain::complaint::*;
 use redress_domain::*;
 
 pub fn t(s: &str) -> DateTime<Utc> {

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use redress_calendar::{Calendars, Region};
-use redress_domain::complaint::*;
 use redress_domain::*;
 use redress_projections::{all_projections, ReadModels, PROJECTION_NAMES};
 use redress_store::testing::TestDatabase;

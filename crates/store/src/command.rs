@@ -17,15 +17,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::persist::{PersistedEventStore, SerializedEvent};
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 use crate::error::{aggregate_error_to_store, CommandError, StoreError};
-use crate::repo::{StoreRepository, COMMAND_ID_KEY};
-use crate::store::{Db, Store};
-use crate::upcast::{upcast, SharedUpcaster};
+use crate::repo::COMMAND_ID_KEY;
+use crate::store::Store;
 
 /// Who issued a command. Recorded on every event it produces (SPEC section 1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +128,10 @@ pub struct CommandOutcome<A: Aggregate> {
     pub replayed: bool,
 }
 
+/// Where a command id was first used: the aggregate and the sequences it wrote.
+const COMMAND_RECORD: &str = "SELECT aggregate_type, aggregate_id, first_sequence, \
+    last_sequence FROM commands WHERE command_id = $1";
+
 struct CommandRecord {
     aggregate_type: String,
     aggregate_id: String,
@@ -139,44 +140,6 @@ struct CommandRecord {
 }
 
 impl Store {
-    fn event_store<A: Aggregate>(&self) -> PersistedEventStore<StoreRepository, A> {
-        let repo = StoreRepository::new(self.clone());
-        let size = self.inner.config.snapshot_size;
-        let es = if size == 0 {
-            PersistedEventStore::new_event_store(repo)
-        } else {
-            PersistedEventStore::new_snapshot_store(repo, size)
-        };
-        es.with_upcasters(
-            self.inner
-                .upcasters
-                .iter()
-                .map(|u| Box::new(SharedUpcaster(u.clone())) as _)
-                .collect(),
-        )
-    }
-
-    /// Loads an aggregate (from its latest snapshot plus later events) and its version.
-    pub async fn load<A: Aggregate>(&self, aggregate_id: &str) -> Result<(A, usize), StoreError> {
-        let ctx = self
-            .event_store::<A>()
-            .load_aggregate(aggregate_id)
-            .await
-            .map_err(aggregate_error_to_store)?;
-        Ok((ctx.aggregate, ctx.current_sequence))
-    }
-
-    /// All events of one aggregate, upcast and deserialised.
-    pub async fn load_events<A: Aggregate>(
-        &self,
-        aggregate_id: &str,
-    ) -> Result<Vec<EventEnvelope<A>>, StoreError> {
-        self.event_store::<A>()
-            .load_events(aggregate_id)
-            .await
-            .map_err(aggregate_error_to_store)
-    }
-
     /// Executes `command` on aggregate `aggregate_id`; see [`CommandContext`] for the
     /// concurrency and idempotency rules. The command is cloned for retries.
     pub async fn execute<A>(
@@ -266,17 +229,14 @@ impl Store {
                 aggregate_id: rec.aggregate_id,
             });
         }
-        let serialized = self
-            .events_in_range(A::TYPE, aggregate_id, rec.first_sequence, rec.last_sequence)
+        let events = self
+            .events_between::<A>(
+                aggregate_id,
+                (rec.first_sequence as usize).saturating_sub(1),
+                rec.last_sequence as usize,
+                usize::MAX,
+            )
             .await?;
-        let mut events = Vec::with_capacity(serialized.len());
-        for e in serialized {
-            let e = upcast(e, &self.inner.upcasters);
-            events.push(
-                EventEnvelope::<A>::try_from(e)
-                    .map_err(|e| CommandError::Store(StoreError::from(e)))?,
-            );
-        }
         Ok(Some(CommandOutcome {
             events,
             version: rec.last_sequence as usize,
@@ -285,68 +245,22 @@ impl Store {
     }
 
     async fn command_record(&self, command_id: &str) -> Result<Option<CommandRecord>, StoreError> {
-        const SQL: &str = "SELECT aggregate_type, aggregate_id, first_sequence, last_sequence \
-                           FROM commands WHERE command_id = $1";
-        macro_rules! fetch {
-            ($pool:expr) => {{
-                sqlx::query(SQL)
-                    .bind(command_id)
-                    .fetch_optional($pool)
-                    .await?
-                    .map(|r| CommandRecord {
-                        aggregate_type: r.get(0),
-                        aggregate_id: r.get(1),
-                        first_sequence: r.get(2),
-                        last_sequence: r.get(3),
-                    })
-            }};
-        }
-        Ok(match &self.inner.db {
-            Db::Postgres(p) => fetch!(p),
-            Db::Sqlite(p) => fetch!(p),
-        })
-    }
-
-    async fn events_in_range(
-        &self,
-        aggregate_type: &str,
-        aggregate_id: &str,
-        first: i64,
-        last: i64,
-    ) -> Result<Vec<SerializedEvent>, StoreError> {
-        const SQL: &str = "SELECT aggregate_type, aggregate_id, sequence, event_type, \
-            event_version, payload, metadata FROM events \
-            WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence BETWEEN $3 AND $4 \
-            ORDER BY sequence";
-        macro_rules! fetch {
-            ($pool:expr) => {{
-                let rows = sqlx::query(SQL)
-                    .bind(aggregate_type)
-                    .bind(aggregate_id)
-                    .bind(first)
-                    .bind(last)
-                    .fetch_all($pool)
-                    .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let seq: i64 = r.try_get(2)?;
-                    out.push(SerializedEvent::new(
-                        r.try_get(1)?,
-                        seq as usize,
-                        r.try_get(0)?,
-                        r.try_get(3)?,
-                        r.try_get(4)?,
-                        r.try_get(5)?,
-                        r.try_get(6)?,
-                    ));
-                }
-                out
-            }};
-        }
-        Ok(match &self.inner.db {
-            Db::Postgres(p) => fetch!(p),
-            Db::Sqlite(p) => fetch!(p),
-        })
+        let record: Option<(String, String, i64, i64)> = self
+            .inner
+            .db
+            .acquire()
+            .await?
+            .conn()
+            .fetch_optional(COMMAND_RECORD, &[command_id.into()])
+            .await?;
+        Ok(record.map(
+            |(aggregate_type, aggregate_id, first_sequence, last_sequence)| CommandRecord {
+                aggregate_type,
+                aggregate_id,
+                first_sequence,
+                last_sequence,
+            },
+        ))
     }
 }
 

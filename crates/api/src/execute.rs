@@ -13,15 +13,6 @@ use crate::convert::valid_id;
 use crate::services_in_force::ServicesInForce;
 use crate::status::{self, invalid_argument};
 
-/// The store-level actor of a domain actor.
-pub fn store_actor(actor: &Actor) -> redress_store::Actor {
-    redress_store::Actor {
-        user_id: actor.user_id.clone(),
-        role: actor.role.as_str().to_owned(),
-        team: Some(actor.team.clone()),
-    }
-}
-
 /// An etag from the wire: empty for "latest", else the version it was read at.
 pub fn etag(value: &str) -> Result<Option<usize>, Status> {
     if value.is_empty() {
@@ -85,7 +76,7 @@ where
     valid_id(call.request_id, "request_id")?;
     let mut ctx = CommandContext::new(
         format!("{}/{}/{}", call.collection, call.id, call.request_id),
-        store_actor(call.actor),
+        call.actor.clone(),
     );
     ctx.recorded_at = call.now;
     ctx.expected_version = call.expected;

@@ -18,22 +18,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
+use redress_domain::Actor;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{aggregate_error_to_store, CommandError, StoreError};
 use crate::repo::COMMAND_ID_KEY;
 use crate::store::Store;
-
-/// Who issued a command. Recorded on every event it produces (SPEC section 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Actor {
-    /// Stable user id.
-    pub user_id: String,
-    /// Role name as the API layer checked it (`crm`, `crt_manager`, …).
-    pub role: String,
-    /// Team the user acted for, if any.
-    pub team: Option<String>,
-}
 
 /// Everything about a command except the command itself.
 #[derive(Debug, Clone)]
@@ -44,7 +34,7 @@ pub struct CommandContext {
     /// If set, the command fails with [`CommandError::VersionMismatch`] unless the aggregate
     /// is at exactly this version (its number of events), and is never retried on conflict.
     pub expected_version: Option<usize>,
-    /// Who issued the command.
+    /// Who issued the command (SPEC section 1), recorded on every event it produces.
     pub actor: Actor,
     /// Correlates the events with a request or a process spanning several commands.
     pub correlation_id: Option<String>,
@@ -81,10 +71,8 @@ impl CommandContext {
         let mut m = HashMap::new();
         m.insert(COMMAND_ID_KEY.to_string(), self.command_id.clone());
         m.insert("actor_user_id".into(), self.actor.user_id.clone());
-        m.insert("actor_role".into(), self.actor.role.clone());
-        if let Some(team) = &self.actor.team {
-            m.insert("actor_team".into(), team.clone());
-        }
+        m.insert("actor_role".into(), self.actor.role.as_str().into());
+        m.insert("actor_team".into(), self.actor.team.clone());
         if let Some(c) = &self.correlation_id {
             m.insert("correlation_id".into(), c.clone());
         }
@@ -104,9 +92,9 @@ pub struct EventMetadata {
     pub command_id: String,
     /// User id of the actor.
     pub actor_user_id: String,
-    /// Role of the actor.
+    /// Role of the actor (its snake_case name, e.g. `crt_manager`).
     pub actor_role: String,
-    /// Team of the actor.
+    /// Team of the actor (every command recorded through [`CommandContext`] has one).
     #[serde(default)]
     pub actor_team: Option<String>,
     /// Correlation id.

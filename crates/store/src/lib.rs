@@ -8,7 +8,7 @@
 //! |---|---|
 //! | `store.rs` | [`Store`]: connect by URL ([`StoreConfig`]), forward-only migrations embedded from `migrations/postgres` and `migrations/sqlite`, the pool |
 //! | `sql/` | the one portable SQL layer: [`SqlValue`] parameters, [`Cell`] rows, `$n` [`placeholders`], and [`SqlConn`]/[`SqlTx`], the executor on a pool, a connection or a transaction of either database; `sql/dialect.rs` lists every statement whose text differs |
-//! | `command.rs` | [`Store::execute`]: optimistic concurrency, idempotency by command id, the [`CommandContext`] and [`Actor`] metadata on every event |
+//! | `command.rs` | [`Store::execute`]: optimistic concurrency, idempotency by command id, the [`CommandContext`] and actor metadata on every event |
 //! | `load.rs` | reading one aggregate: [`Store::load`] (snapshot + events), its events |
 //! | `repo.rs` | the cqrs-es repository: events, snapshot and idempotency record in one transaction |
 //! | `upcast.rs` | upcasters applied on every read ([`AddFieldUpcaster`]) |
@@ -25,7 +25,7 @@
 //! ## Using it
 //! ```ignore
 //! let store = Store::connect_and_migrate(StoreConfig::new(url)).await?;
-//! let ctx = CommandContext::new(request_id, Actor { user_id, role, team })
+//! let ctx = CommandContext::new(request_id, actor)   // a redress_domain::Actor
 //!     .expecting(etag_version)          // optional optimistic concurrency
 //!     .correlated(trace_id);
 //! let out = store.execute::<Complaint>(&id, command, &ctx, &services).await?;
@@ -69,7 +69,7 @@ pub mod testing;
 mod upcast;
 
 pub use checkpoints::ProjectionStatus;
-pub use command::{Actor, CommandContext, CommandOutcome, EventMetadata};
+pub use command::{CommandContext, CommandOutcome, EventMetadata};
 pub use error::{CommandError, StoreError};
 pub use exclusive::Exclusive;
 pub use feed::{Checkpoint, StoredEvent};

@@ -37,7 +37,8 @@ pub struct Invocation<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Executes `command` and returns the aggregate as it stands afterwards, with its version.
+/// Executes `command` and returns the aggregate as the command left it, with its version (for
+/// a retried request id, as the first execution left it), without reading it again.
 /// Runs in a `command` span (exported as a trace span when OTLP is on) that names the
 /// aggregate, the case and the client's request id, which are opaque identifiers, never
 /// personal data, so a trace can be found from the request id a client logged.
@@ -101,7 +102,7 @@ where
         replayed = outcome.replayed,
         "command applied"
     );
-    load::<A>(store, call.id).await
+    Ok((outcome.aggregate, outcome.version))
 }
 
 /// Loads an aggregate with its version (0: it does not exist).

@@ -111,6 +111,9 @@ pub struct CommandOutcome<A: Aggregate> {
     pub events: Vec<EventEnvelope<A>>,
     /// The aggregate's version after the command (the last event's sequence).
     pub version: usize,
+    /// The aggregate right after the command: the state it was loaded in with the committed
+    /// events applied (for a replay, its state right after the first execution).
+    pub aggregate: A,
     /// True if this command id had already been executed and these are the stored events
     /// of that first execution; nothing was written this time.
     pub replayed: bool,
@@ -119,13 +122,6 @@ pub struct CommandOutcome<A: Aggregate> {
 /// Where a command id was first used: the aggregate and the sequences it wrote.
 const COMMAND_RECORD: &str = "SELECT aggregate_type, aggregate_id, first_sequence, \
     last_sequence FROM commands WHERE command_id = $1";
-
-struct CommandRecord {
-    aggregate_type: String,
-    aggregate_id: String,
-    first_sequence: i64,
-    last_sequence: i64,
-}
 
 impl Store {
     /// Executes `command` on aggregate `aggregate_id`; see [`CommandContext`] for the
@@ -174,15 +170,23 @@ impl Store {
                 return Ok(CommandOutcome {
                     events: Vec::new(),
                     version,
+                    aggregate: agg_ctx.aggregate,
                     replayed: false,
                 });
             }
+            // Commit consumes the loaded state (it builds the snapshot from it): the outcome's
+            // aggregate is a copy of it with the committed events applied.
+            let mut aggregate = clone_aggregate(&agg_ctx.aggregate)?;
             match es.commit(events, agg_ctx, metadata.clone()).await {
                 Ok(events) => {
+                    for e in &events {
+                        aggregate.apply(e.payload.clone());
+                    }
                     let version = events.last().map_or(version, |e| e.sequence);
                     return Ok(CommandOutcome {
                         events,
                         version,
+                        aggregate,
                         replayed: false,
                     });
                 }
@@ -201,54 +205,41 @@ impl Store {
         }
     }
 
-    /// If `command_id` was already executed, the stored outcome.
+    /// If `command_id` was already executed, the stored outcome: its events, and the
+    /// aggregate as it stood right after them (not its latest state).
     async fn replay<A: Aggregate>(
         &self,
         aggregate_id: &str,
         command_id: &str,
     ) -> Result<Option<CommandOutcome<A>>, CommandError<A::Error>> {
-        let Some(rec) = self.command_record(command_id).await? else {
-            return Ok(None);
-        };
-        if rec.aggregate_type != A::TYPE || rec.aggregate_id != aggregate_id {
-            return Err(CommandError::CommandIdReused {
-                command_id: command_id.to_string(),
-                aggregate_type: rec.aggregate_type,
-                aggregate_id: rec.aggregate_id,
-            });
-        }
-        let events = self
-            .events_between::<A>(
-                aggregate_id,
-                (rec.first_sequence as usize).saturating_sub(1),
-                rec.last_sequence as usize,
-                usize::MAX,
-            )
-            .await?;
-        Ok(Some(CommandOutcome {
-            events,
-            version: rec.last_sequence as usize,
-            replayed: true,
-        }))
-    }
-
-    async fn command_record(&self, command_id: &str) -> Result<Option<CommandRecord>, StoreError> {
         let record: Option<(String, String, i64, i64)> = self
             .inner
             .db
             .acquire()
-            .await?
+            .await
+            .map_err(StoreError::from)?
             .conn()
             .fetch_optional(COMMAND_RECORD, &[command_id.into()])
-            .await?;
-        Ok(record.map(
-            |(aggregate_type, aggregate_id, first_sequence, last_sequence)| CommandRecord {
+            .await
+            .map_err(StoreError::from)?;
+        let Some((aggregate_type, first_aggregate_id, first, last)) = record else {
+            return Ok(None);
+        };
+        if aggregate_type != A::TYPE || first_aggregate_id != aggregate_id {
+            return Err(CommandError::CommandIdReused {
+                command_id: command_id.to_string(),
                 aggregate_type,
-                aggregate_id,
-                first_sequence,
-                last_sequence,
-            },
-        ))
+                aggregate_id: first_aggregate_id,
+            });
+        }
+        let (first, last) = (first as usize, last as usize);
+        let (aggregate, events) = self.state_at::<A>(aggregate_id, last, first).await?;
+        Ok(Some(CommandOutcome {
+            events,
+            version: last,
+            aggregate,
+            replayed: true,
+        }))
     }
 }
 

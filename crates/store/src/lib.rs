@@ -8,8 +8,8 @@
 //! |---|---|
 //! | `store.rs` | [`Store`]: connect by URL ([`StoreConfig`]), forward-only migrations embedded from `migrations/postgres` and `migrations/sqlite`, the pool |
 //! | `sql/` | the one portable SQL layer: [`SqlValue`] parameters, [`Cell`] rows, `$n` [`placeholders`], and [`SqlConn`]/[`SqlTx`], the executor on a pool, a connection or a transaction of either database; `sql/dialect.rs` lists every statement whose text differs |
-//! | `command.rs` | [`Store::execute`]: optimistic concurrency, idempotency by command id, the [`CommandContext`] and actor metadata on every event |
-//! | `load.rs` | reading one aggregate: [`Store::load`] (snapshot + events), its events |
+//! | `command.rs` | [`Store::execute`]: optimistic concurrency, idempotency by command id, the [`CommandContext`] and actor metadata on every event, the [`CommandOutcome`] with the aggregate after the command |
+//! | `load.rs` | reading one aggregate: [`Store::load`] (snapshot + events), its events, its state after a past command |
 //! | `repo.rs` | the cqrs-es repository: events, snapshot and idempotency record in one transaction |
 //! | `upcast.rs` | upcasters applied on every read ([`AddFieldUpcaster`]) |
 //! | `feed.rs` | the global feed [`Store::read_after`] in a gap-free order: PostgreSQL `(txid, position)` bounded by the oldest running transaction; SQLite `position` |
@@ -29,7 +29,8 @@
 //!     .expecting(etag_version)          // optional optimistic concurrency
 //!     .correlated(trace_id);
 //! let out = store.execute::<Complaint>(&id, command, &ctx, &services).await?;
-//! // out.events, out.version (the new etag), out.replayed (a retried request id)
+//! // out.events, out.version (the new etag), out.aggregate (the state after the command),
+//! // out.replayed (a retried request id)
 //!
 //! let runner = ProjectionRunner::new(store.clone(), RunnerConfig::default())
 //!     .with(Arc::new(MyReadModel))

@@ -1,5 +1,5 @@
-//! Reading one aggregate: its current state (latest snapshot plus later events) and its
-//! events (all, or a range).
+//! Reading one aggregate: its current state (latest snapshot plus later events), its
+//! events, and its state as it stood at a past sequence.
 
 use cqrs_es::persist::{PersistedEventStore, SerializedEvent};
 use cqrs_es::{Aggregate, EventEnvelope, EventStore};
@@ -60,8 +60,28 @@ impl Store {
             .map_err(aggregate_error_to_store)
     }
 
+    /// The aggregate as it stood right after event `sequence`, folded from its first event
+    /// (no snapshot: a snapshot may be later than `sequence`), with the events numbered
+    /// `from..=sequence`.
+    pub(crate) async fn state_at<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+        sequence: usize,
+        from: usize,
+    ) -> Result<(A, Vec<EventEnvelope<A>>), StoreError> {
+        let history = self
+            .events_between::<A>(aggregate_id, 0, sequence, usize::MAX)
+            .await?;
+        let mut aggregate = A::default();
+        for e in &history {
+            aggregate.apply(e.payload.clone());
+        }
+        let events = history.into_iter().filter(|e| e.sequence >= from).collect();
+        Ok((aggregate, events))
+    }
+
     /// The events of one aggregate with `after < sequence <= upto`, at most `limit`.
-    pub(crate) async fn events_between<A: Aggregate>(
+    async fn events_between<A: Aggregate>(
         &self,
         aggregate_id: &str,
         after: usize,

@@ -319,6 +319,56 @@ async fn same_command_id_twice_writes_once(backend: Backend) {
 }
 both!(same_command_id_twice_writes_once);
 
+async fn outcome_carries_the_aggregate_after_the_command(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let mut cfg = db.config();
+    cfg.snapshot_size = 2; // snapshots land after the command replayed below
+    let store = db.store_with(cfg).await;
+    let first = ctx("first");
+    let out = store
+        .execute::<Counter>("a", CounterCommand::Add { by: 2 }, &first, &())
+        .await
+        .expect("add");
+    assert_eq!((out.aggregate.value, out.aggregate.events), (2, 1));
+    let out = store
+        .execute::<Counter>("a", CounterCommand::AddTwice { by: 3 }, &ctx("second"), &())
+        .await
+        .expect("add twice");
+    assert_eq!((out.aggregate.value, out.aggregate.events), (8, 3));
+    let (loaded, version) = store.load::<Counter>("a").await.expect("load");
+    assert_eq!(
+        (loaded.value, loaded.events, version),
+        (out.aggregate.value, out.aggregate.events, out.version)
+    );
+    let out = store
+        .execute::<Counter>("a", CounterCommand::Noop, &ctx("noop"), &())
+        .await
+        .expect("noop");
+    assert_eq!((out.aggregate.value, out.version), (8, 3));
+    // A retried request id gets the aggregate as the first execution left it, not as it
+    // is now.
+    let again = store
+        .execute::<Counter>("a", CounterCommand::Add { by: 2 }, &first, &())
+        .await
+        .expect("replay");
+    assert!(again.replayed);
+    assert_eq!(
+        (again.aggregate.value, again.aggregate.events, again.version),
+        (2, 1, 1)
+    );
+    let again = store
+        .execute::<Counter>("a", CounterCommand::AddTwice { by: 3 }, &ctx("second"), &())
+        .await
+        .expect("replay");
+    assert_eq!(
+        (again.aggregate.value, again.version, again.events.len()),
+        (8, 3, 2)
+    );
+    store.close().await;
+    db.cleanup().await;
+}
+both!(outcome_carries_the_aggregate_after_the_command);
+
 async fn concurrent_conflicting_commands(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let mut cfg = db.config();

@@ -9,7 +9,7 @@
 //! | `store.rs` | [`Store`]: connect by URL ([`StoreConfig`]), forward-only migrations embedded from `migrations/postgres` and `migrations/sqlite`, the pool |
 //! | `sql/` | the one portable SQL layer: [`SqlValue`] parameters, [`Cell`] rows, `$n` [`placeholders`], and [`SqlConn`]/[`SqlTx`], the executor on a pool, a connection or a transaction of either database; `sql/dialect.rs` lists every statement whose text differs |
 //! | `command.rs` | [`Store::execute`]: optimistic concurrency, idempotency by command id, the [`CommandContext`] and actor metadata on every event, the [`CommandOutcome`] with the aggregate after the command |
-//! | `load.rs` | reading one aggregate: [`Store::load`] (snapshot + events), its events, its state after a past command |
+//! | `load.rs` | reading one aggregate: [`Store::load`] (snapshot + events), its events, a page of them |
 //! | `repo.rs` | the cqrs-es repository: events, snapshot and idempotency record in one transaction |
 //! | `upcast.rs` | upcasters applied on every read ([`AddFieldUpcaster`]) |
 //! | `feed.rs` | the global feed [`Store::read_after`] in a gap-free order: PostgreSQL `(txid, position)` bounded by the oldest running transaction; SQLite `position` |

@@ -1,5 +1,5 @@
 //! Reading one aggregate: its current state (latest snapshot plus later events), its
-//! events, and its state as it stood at a past sequence.
+//! events (all, or a page), and its state as it stood at a past sequence.
 
 use cqrs_es::persist::{PersistedEventStore, SerializedEvent};
 use cqrs_es::{Aggregate, EventEnvelope, EventStore};
@@ -58,6 +58,18 @@ impl Store {
             .load_events(aggregate_id)
             .await
             .map_err(aggregate_error_to_store)
+    }
+
+    /// At most `limit` events of one aggregate with a sequence after `after_sequence`, in
+    /// order, upcast and deserialised: one page of its history.
+    pub async fn load_events_page<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+        after_sequence: usize,
+        limit: usize,
+    ) -> Result<Vec<EventEnvelope<A>>, StoreError> {
+        self.events_between::<A>(aggregate_id, after_sequence, usize::MAX, limit)
+            .await
     }
 
     /// The aggregate as it stood right after event `sequence`, folded from its first event

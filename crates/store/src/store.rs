@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use cqrs_es::persist::EventUpcaster;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use tokio::sync::watch;
 
@@ -127,6 +128,14 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// The pool sizing of `config`, the same on both databases.
+fn pool_options<DB: sqlx::Database>(config: &StoreConfig) -> PoolOptions<DB> {
+    PoolOptions::new()
+        .max_connections(config.max_connections)
+        .min_connections(config.min_connections)
+        .acquire_timeout(config.acquire_timeout)
+}
+
 /// Removes a password from a URL for display.
 pub(crate) fn redact_url(url: &str) -> String {
     if let Some((scheme, rest)) = url.split_once("://") {
@@ -159,10 +168,7 @@ impl Store {
             if let Some(name) = &config.application_name {
                 opts = opts.application_name(name);
             }
-            let pool = PgPoolOptions::new()
-                .max_connections(config.max_connections)
-                .min_connections(config.min_connections)
-                .acquire_timeout(config.acquire_timeout)
+            let pool = pool_options(&config)
                 .connect_with(opts)
                 .await
                 .map_err(unreachable)?;
@@ -184,10 +190,7 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(config.sqlite_busy_timeout)
                 .foreign_keys(true);
-            let pool = SqlitePoolOptions::new()
-                .max_connections(config.max_connections)
-                .min_connections(config.min_connections)
-                .acquire_timeout(config.acquire_timeout)
+            let pool = pool_options(&config)
                 .connect_with(opts)
                 .await
                 .map_err(unreachable)?;

@@ -13,15 +13,6 @@ use crate::convert::valid_id;
 use crate::services_in_force::ServicesInForce;
 use crate::status::{self, invalid_argument};
 
-/// The store-level actor of a domain actor.
-pub fn store_actor(actor: &Actor) -> redress_store::Actor {
-    redress_store::Actor {
-        user_id: actor.user_id.clone(),
-        role: actor.role.as_str().to_owned(),
-        team: Some(actor.team.clone()),
-    }
-}
-
 /// An etag from the wire: empty for "latest", else the version it was read at.
 pub fn etag(value: &str) -> Result<Option<usize>, Status> {
     if value.is_empty() {
@@ -46,7 +37,8 @@ pub struct Invocation<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Executes `command` and returns the aggregate as it stands afterwards, with its version.
+/// Executes `command` and returns the aggregate as the command left it, with its version (for
+/// a retried request id, as the first execution left it), without reading it again.
 /// Runs in a `command` span (exported as a trace span when OTLP is on) that names the
 /// aggregate, the case and the client's request id, which are opaque identifiers, never
 /// personal data, so a trace can be found from the request id a client logged.
@@ -85,7 +77,7 @@ where
     valid_id(call.request_id, "request_id")?;
     let mut ctx = CommandContext::new(
         format!("{}/{}/{}", call.collection, call.id, call.request_id),
-        store_actor(call.actor),
+        call.actor.clone(),
     );
     ctx.recorded_at = call.now;
     ctx.expected_version = call.expected;
@@ -110,7 +102,7 @@ where
         replayed = outcome.replayed,
         "command applied"
     );
-    load::<A>(store, call.id).await
+    Ok((outcome.aggregate, outcome.version))
 }
 
 /// Loads an aggregate with its version (0: it does not exist).

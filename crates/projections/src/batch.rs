@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use redress_store::{ProjectionError, ProjectionTx, SqlValue};
+use redress_store::{placeholders, values_list, ProjectionError, ProjectionTx, SqlValue};
 
 /// At most this many parameters per statement (SQLite allows 32766, PostgreSQL 65535).
 const MAX_PARAMS: usize = 20_000;
@@ -69,7 +69,7 @@ impl RowBatch {
             for chunk in ids.chunks(MAX_PARAMS) {
                 let sql = format!(
                     "DELETE FROM {table} WHERE complaint_id IN ({})",
-                    crate::case_projection::placeholders(1, chunk.len())
+                    placeholders(1, chunk.len())
                 );
                 let params: Vec<SqlValue> = chunk.iter().map(|s| s.as_str().into()).collect();
                 tx.execute(&sql, &params).await?;
@@ -110,17 +110,4 @@ impl RowBatch {
         }
         Ok(())
     }
-}
-
-/// `($1, $2), ($3, $4)…` for `rows` rows of `width` values.
-fn values_list(width: usize, rows: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            format!(
-                "({})",
-                crate::case_projection::placeholders(r * width + 1, width)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -25,12 +25,11 @@ use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
 use redress_calendar::{Adjustment, Calendars, Change, Region};
 use redress_domain::{
-    Actor as DomainActor, CalendarAdjustment, CalendarAdjustmentEvent, CommandMeta, Complaint,
-    ComplaintAction, ComplaintCommand, DomainServices, PolicyBook, Role,
+    Actor, CalendarAdjustment, CalendarAdjustmentEvent, CommandMeta, Complaint, ComplaintAction,
+    ComplaintCommand, DomainServices, PolicyBook, Role,
 };
 use redress_store::{
-    Actor, CommandContext, CommandError, Projection, ProjectionError, ProjectionTx, Store,
-    StoredEvent,
+    CommandContext, CommandError, Projection, ProjectionError, ProjectionTx, Store, StoredEvent,
 };
 use tracing::Instrument;
 
@@ -246,21 +245,14 @@ pub async fn recalculate_open_deadlines(
             for row in open {
                 let complaint_id = row[0].text0();
                 let now = Utc::now();
+                let actor = Actor::new(REACTOR_USER, Role::Admin, "ops");
                 let command = ComplaintCommand::new(
-                    CommandMeta::new(
-                        DomainActor::new(REACTOR_USER, Role::Admin, "ops"),
-                        now,
-                        now,
-                    ),
+                    CommandMeta::new(actor.clone(), now, now),
                     ComplaintAction::RecalculateDeadlines,
                 );
                 let ctx = CommandContext::new(
                     format!("recalc:{region}:{date}:{}:{complaint_id}", a.event_sequence),
-                    Actor {
-                        user_id: REACTOR_USER.into(),
-                        role: Role::Admin.as_str().into(),
-                        team: Some("ops".into()),
-                    },
+                    actor,
                 )
                 .correlated(format!("calendar:{region}:{date}:{}", a.event_sequence));
                 match store

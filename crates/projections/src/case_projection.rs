@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use redress_domain::{Complaint, ComplaintEvent};
-use redress_store::{Projection, ProjectionError, ProjectionTx, SqlValue, StoredEvent};
+use redress_store::{
+    placeholders, Projection, ProjectionError, ProjectionTx, SqlValue, StoredEvent,
+};
 use tracing::Instrument;
 
 use crate::batch::RowBatch;
@@ -75,14 +77,6 @@ pub(crate) fn complaint_events(
             (id, evs)
         })
         .collect())
-}
-
-/// `$1, $2, …` for `n` parameters starting at `from`.
-pub(crate) fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Loads the stored summaries of `ids` from `table` (columns `complaint_id`, `state`).

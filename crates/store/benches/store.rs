@@ -15,10 +15,11 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use redress_domain::{Actor, Role};
 use redress_store::testing::TestDatabase;
 use redress_store::{
-    Actor, CommandContext, Projection, ProjectionError, ProjectionRunner, ProjectionTx,
-    RunnerConfig, Store, StoredEvent,
+    CommandContext, Projection, ProjectionError, ProjectionRunner, ProjectionTx, RunnerConfig,
+    Store, StoredEvent,
 };
 use serde::{Deserialize, Serialize};
 
@@ -72,11 +73,7 @@ impl Aggregate for Counter {
 fn ctx() -> CommandContext {
     CommandContext::new(
         uuid::Uuid::now_v7().to_string(),
-        Actor {
-            user_id: "bench".into(),
-            role: "crm".into(),
-            team: Some("crt".into()),
-        },
+        Actor::new("bench", Role::Crm, "crt"),
     )
 }
 

@@ -17,26 +17,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::persist::{PersistedEventStore, SerializedEvent};
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope, EventStore};
+use redress_domain::Actor;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 use crate::error::{aggregate_error_to_store, CommandError, StoreError};
-use crate::repo::{StoreRepository, COMMAND_ID_KEY};
-use crate::store::{Db, Store};
-use crate::upcast::{upcast, SharedUpcaster};
-
-/// Who issued a command. Recorded on every event it produces (SPEC section 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Actor {
-    /// Stable user id.
-    pub user_id: String,
-    /// Role name as the API layer checked it (`crm`, `crt_manager`, …).
-    pub role: String,
-    /// Team the user acted for, if any.
-    pub team: Option<String>,
-}
+use crate::repo::COMMAND_ID_KEY;
+use crate::store::Store;
 
 /// Everything about a command except the command itself.
 #[derive(Debug, Clone)]
@@ -47,7 +34,7 @@ pub struct CommandContext {
     /// If set, the command fails with [`CommandError::VersionMismatch`] unless the aggregate
     /// is at exactly this version (its number of events), and is never retried on conflict.
     pub expected_version: Option<usize>,
-    /// Who issued the command.
+    /// Who issued the command (SPEC section 1), recorded on every event it produces.
     pub actor: Actor,
     /// Correlates the events with a request or a process spanning several commands.
     pub correlation_id: Option<String>,
@@ -84,10 +71,8 @@ impl CommandContext {
         let mut m = HashMap::new();
         m.insert(COMMAND_ID_KEY.to_string(), self.command_id.clone());
         m.insert("actor_user_id".into(), self.actor.user_id.clone());
-        m.insert("actor_role".into(), self.actor.role.clone());
-        if let Some(team) = &self.actor.team {
-            m.insert("actor_team".into(), team.clone());
-        }
+        m.insert("actor_role".into(), self.actor.role.as_str().into());
+        m.insert("actor_team".into(), self.actor.team.clone());
         if let Some(c) = &self.correlation_id {
             m.insert("correlation_id".into(), c.clone());
         }
@@ -107,9 +92,9 @@ pub struct EventMetadata {
     pub command_id: String,
     /// User id of the actor.
     pub actor_user_id: String,
-    /// Role of the actor.
+    /// Role of the actor (its snake_case name, e.g. `crt_manager`).
     pub actor_role: String,
-    /// Team of the actor.
+    /// Team of the actor (every command recorded through [`CommandContext`] has one).
     #[serde(default)]
     pub actor_team: Option<String>,
     /// Correlation id.
@@ -126,57 +111,19 @@ pub struct CommandOutcome<A: Aggregate> {
     pub events: Vec<EventEnvelope<A>>,
     /// The aggregate's version after the command (the last event's sequence).
     pub version: usize,
+    /// The aggregate right after the command: the state it was loaded in with the committed
+    /// events applied (for a replay, its state right after the first execution).
+    pub aggregate: A,
     /// True if this command id had already been executed and these are the stored events
     /// of that first execution; nothing was written this time.
     pub replayed: bool,
 }
 
-struct CommandRecord {
-    aggregate_type: String,
-    aggregate_id: String,
-    first_sequence: i64,
-    last_sequence: i64,
-}
+/// Where a command id was first used: the aggregate and the sequences it wrote.
+const COMMAND_RECORD: &str = "SELECT aggregate_type, aggregate_id, first_sequence, \
+    last_sequence FROM commands WHERE command_id = $1";
 
 impl Store {
-    fn event_store<A: Aggregate>(&self) -> PersistedEventStore<StoreRepository, A> {
-        let repo = StoreRepository::new(self.clone());
-        let size = self.inner.config.snapshot_size;
-        let es = if size == 0 {
-            PersistedEventStore::new_event_store(repo)
-        } else {
-            PersistedEventStore::new_snapshot_store(repo, size)
-        };
-        es.with_upcasters(
-            self.inner
-                .upcasters
-                .iter()
-                .map(|u| Box::new(SharedUpcaster(u.clone())) as _)
-                .collect(),
-        )
-    }
-
-    /// Loads an aggregate (from its latest snapshot plus later events) and its version.
-    pub async fn load<A: Aggregate>(&self, aggregate_id: &str) -> Result<(A, usize), StoreError> {
-        let ctx = self
-            .event_store::<A>()
-            .load_aggregate(aggregate_id)
-            .await
-            .map_err(aggregate_error_to_store)?;
-        Ok((ctx.aggregate, ctx.current_sequence))
-    }
-
-    /// All events of one aggregate, upcast and deserialised.
-    pub async fn load_events<A: Aggregate>(
-        &self,
-        aggregate_id: &str,
-    ) -> Result<Vec<EventEnvelope<A>>, StoreError> {
-        self.event_store::<A>()
-            .load_events(aggregate_id)
-            .await
-            .map_err(aggregate_error_to_store)
-    }
-
     /// Executes `command` on aggregate `aggregate_id`; see [`CommandContext`] for the
     /// concurrency and idempotency rules. The command is cloned for retries.
     pub async fn execute<A>(
@@ -223,15 +170,23 @@ impl Store {
                 return Ok(CommandOutcome {
                     events: Vec::new(),
                     version,
+                    aggregate: agg_ctx.aggregate,
                     replayed: false,
                 });
             }
+            // Commit consumes the loaded state (it builds the snapshot from it): the outcome's
+            // aggregate is a copy of it with the committed events applied.
+            let mut aggregate = clone_aggregate(&agg_ctx.aggregate)?;
             match es.commit(events, agg_ctx, metadata.clone()).await {
                 Ok(events) => {
+                    for e in &events {
+                        aggregate.apply(e.payload.clone());
+                    }
                     let version = events.last().map_or(version, |e| e.sequence);
                     return Ok(CommandOutcome {
                         events,
                         version,
+                        aggregate,
                         replayed: false,
                     });
                 }
@@ -250,103 +205,41 @@ impl Store {
         }
     }
 
-    /// If `command_id` was already executed, the stored outcome.
+    /// If `command_id` was already executed, the stored outcome: its events, and the
+    /// aggregate as it stood right after them (not its latest state).
     async fn replay<A: Aggregate>(
         &self,
         aggregate_id: &str,
         command_id: &str,
     ) -> Result<Option<CommandOutcome<A>>, CommandError<A::Error>> {
-        let Some(rec) = self.command_record(command_id).await? else {
+        let record: Option<(String, String, i64, i64)> = self
+            .inner
+            .db
+            .acquire()
+            .await
+            .map_err(StoreError::from)?
+            .conn()
+            .fetch_optional(COMMAND_RECORD, &[command_id.into()])
+            .await
+            .map_err(StoreError::from)?;
+        let Some((aggregate_type, first_aggregate_id, first, last)) = record else {
             return Ok(None);
         };
-        if rec.aggregate_type != A::TYPE || rec.aggregate_id != aggregate_id {
+        if aggregate_type != A::TYPE || first_aggregate_id != aggregate_id {
             return Err(CommandError::CommandIdReused {
                 command_id: command_id.to_string(),
-                aggregate_type: rec.aggregate_type,
-                aggregate_id: rec.aggregate_id,
+                aggregate_type,
+                aggregate_id: first_aggregate_id,
             });
         }
-        let serialized = self
-            .events_in_range(A::TYPE, aggregate_id, rec.first_sequence, rec.last_sequence)
-            .await?;
-        let mut events = Vec::with_capacity(serialized.len());
-        for e in serialized {
-            let e = upcast(e, &self.inner.upcasters);
-            events.push(
-                EventEnvelope::<A>::try_from(e)
-                    .map_err(|e| CommandError::Store(StoreError::from(e)))?,
-            );
-        }
+        let (first, last) = (first as usize, last as usize);
+        let (aggregate, events) = self.state_at::<A>(aggregate_id, last, first).await?;
         Ok(Some(CommandOutcome {
             events,
-            version: rec.last_sequence as usize,
+            version: last,
+            aggregate,
             replayed: true,
         }))
-    }
-
-    async fn command_record(&self, command_id: &str) -> Result<Option<CommandRecord>, StoreError> {
-        const SQL: &str = "SELECT aggregate_type, aggregate_id, first_sequence, last_sequence \
-                           FROM commands WHERE command_id = $1";
-        macro_rules! fetch {
-            ($pool:expr) => {{
-                sqlx::query(SQL)
-                    .bind(command_id)
-                    .fetch_optional($pool)
-                    .await?
-                    .map(|r| CommandRecord {
-                        aggregate_type: r.get(0),
-                        aggregate_id: r.get(1),
-                        first_sequence: r.get(2),
-                        last_sequence: r.get(3),
-                    })
-            }};
-        }
-        Ok(match &self.inner.db {
-            Db::Postgres(p) => fetch!(p),
-            Db::Sqlite(p) => fetch!(p),
-        })
-    }
-
-    async fn events_in_range(
-        &self,
-        aggregate_type: &str,
-        aggregate_id: &str,
-        first: i64,
-        last: i64,
-    ) -> Result<Vec<SerializedEvent>, StoreError> {
-        const SQL: &str = "SELECT aggregate_type, aggregate_id, sequence, event_type, \
-            event_version, payload, metadata FROM events \
-            WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence BETWEEN $3 AND $4 \
-            ORDER BY sequence";
-        macro_rules! fetch {
-            ($pool:expr) => {{
-                let rows = sqlx::query(SQL)
-                    .bind(aggregate_type)
-                    .bind(aggregate_id)
-                    .bind(first)
-                    .bind(last)
-                    .fetch_all($pool)
-                    .await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let seq: i64 = r.try_get(2)?;
-                    out.push(SerializedEvent::new(
-                        r.try_get(1)?,
-                        seq as usize,
-                        r.try_get(0)?,
-                        r.try_get(3)?,
-                        r.try_get(4)?,
-                        r.try_get(5)?,
-                        r.try_get(6)?,
-                    ));
-                }
-                out
-            }};
-        }
-        Ok(match &self.inner.db {
-            Db::Postgres(p) => fetch!(p),
-            Db::Sqlite(p) => fetch!(p),
-        })
     }
 }
 

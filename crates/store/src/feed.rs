@@ -12,11 +12,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{PgConnection, Row, SqliteConnection};
 
 use crate::command::EventMetadata;
 use crate::error::StoreError;
-use crate::store::{Db, Store};
+use crate::sql::dialect::{FEED_ANY_AFTER, FEED_COUNT_AFTER, FEED_FIRST_RECORDED_AFTER, FEED_READ};
+use crate::sql::{SqlConn, SqlValue};
+use crate::store::Store;
 use crate::upcast::upcast;
 use cqrs_es::persist::SerializedEvent;
 
@@ -73,93 +74,56 @@ impl StoredEvent {
     }
 }
 
-// Note the alias: an output column named `txid` would make `ORDER BY txid` sort by the
-// bigint expression instead of walking the (txid, position) index.
-const PG_READ: &str = "SELECT events.txid::text::bigint AS txid_i64, events.position, \
-    aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata \
-    FROM events \
-    WHERE (events.txid, events.position) > ($1::text::xid8, $2) \
-      AND events.txid < pg_snapshot_xmin(pg_current_snapshot()) \
-    ORDER BY events.txid, events.position LIMIT $3";
+/// A feed row: txid, position, aggregate type and id, sequence, event type and version,
+/// payload, metadata.
+type FeedRow = (i64, i64, String, String, i64, String, String, Value, Value);
 
-const PG_PENDING: &str = "SELECT EXISTS (SELECT 1 FROM events \
-    WHERE (txid, position) > ($1::text::xid8, $2))";
-
-const PG_LAG: &str = "SELECT count(*) FROM events WHERE (txid, position) > ($1::text::xid8, $2)";
-
-const SQLITE_READ: &str = "SELECT 0, position, aggregate_type, aggregate_id, sequence, \
-    event_type, event_version, payload, metadata FROM events \
-    WHERE position > $1 ORDER BY position LIMIT $2";
-
-const SQLITE_LAG: &str = "SELECT count(*) FROM events WHERE position > $1";
-
-const PG_OLDEST_AFTER: &str = "SELECT metadata->>'recorded_at' FROM events \
-    WHERE (txid, position) > ($1::text::xid8, $2) ORDER BY txid, position LIMIT 1";
-
-const SQLITE_OLDEST_AFTER: &str = "SELECT json_extract(metadata, '$.recorded_at') FROM events \
-    WHERE position > $1 ORDER BY position LIMIT 1";
-
-const SQLITE_ANY_AFTER: &str = "SELECT EXISTS (SELECT 1 FROM events WHERE position > $1)";
-
-macro_rules! decode_rows {
-    ($rows:expr) => {{
-        let mut out = Vec::with_capacity($rows.len());
-        for r in $rows {
-            let seq: i64 = r.try_get(4)?;
-            out.push(StoredEvent {
-                checkpoint: Checkpoint {
-                    txid: r.try_get(0)?,
-                    position: r.try_get(1)?,
-                },
-                aggregate_type: r.try_get(2)?,
-                aggregate_id: r.try_get(3)?,
-                sequence: seq as u64,
-                event_type: r.try_get(5)?,
-                event_version: r.try_get(6)?,
-                payload: r.try_get(7)?,
-                metadata: r.try_get(8)?,
-            });
-        }
-        out
-    }};
+/// The parameters every feed statement takes: `$1` txid, `$2` position.
+fn after_params(after: Checkpoint) -> [SqlValue; 2] {
+    [after.txid.into(), after.position.into()]
 }
 
-pub(crate) async fn read_after_pg(
-    conn: &mut PgConnection,
+/// Up to `limit` events after `after`, in the gap-free order, as stored (not upcast).
+pub(crate) async fn read_after(
+    conn: &mut SqlConn<'_>,
     after: Checkpoint,
     limit: usize,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let rows = sqlx::query(PG_READ)
-        .bind(after.txid)
-        .bind(after.position)
-        .bind(limit as i64)
-        .fetch_all(&mut *conn)
+    let [txid, position] = after_params(after);
+    let rows: Vec<FeedRow> = conn
+        .fetch_all(
+            FEED_READ.on(conn.backend()),
+            &[txid, position, (limit as i64).into()],
+        )
         .await?;
-    Ok(decode_rows!(rows))
+    Ok(rows
+        .into_iter()
+        .map(|r| StoredEvent {
+            checkpoint: Checkpoint {
+                txid: r.0,
+                position: r.1,
+            },
+            aggregate_type: r.2,
+            aggregate_id: r.3,
+            sequence: r.4 as u64,
+            event_type: r.5,
+            event_version: r.6,
+            payload: r.7,
+            metadata: r.8,
+        })
+        .collect())
 }
 
-pub(crate) async fn pending_pg(
-    conn: &mut PgConnection,
+/// Whether any event is stored after `after`: on PostgreSQL, also one that an older open
+/// transaction still keeps unreadable.
+pub(crate) async fn any_after(
+    conn: &mut SqlConn<'_>,
     after: Checkpoint,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(PG_PENDING)
-        .bind(after.txid)
-        .bind(after.position)
-        .fetch_one(conn)
-        .await
-}
-
-pub(crate) async fn read_after_sqlite(
-    conn: &mut SqliteConnection,
-    after: Checkpoint,
-    limit: usize,
-) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let rows = sqlx::query(SQLITE_READ)
-        .bind(after.position)
-        .bind(limit as i64)
-        .fetch_all(&mut *conn)
+    let (any,): (bool,) = conn
+        .fetch_one(FEED_ANY_AFTER.on(conn.backend()), &after_params(after))
         .await?;
-    Ok(decode_rows!(rows))
+    Ok(any)
 }
 
 /// Applies the store's upcasters to feed events.
@@ -204,44 +168,26 @@ impl Store {
         after: Checkpoint,
         limit: usize,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        let events = match &self.inner.db {
-            Db::Postgres(p) => read_after_pg(&mut *p.acquire().await?, after, limit).await?,
-            Db::Sqlite(p) => read_after_sqlite(&mut *p.acquire().await?, after, limit).await?,
-        };
+        let events = read_after(&mut self.inner.db.acquire().await?.conn(), after, limit).await?;
         Ok(upcast_all(self, events))
     }
 
     /// Whether any event is stored after `after` (cheap, unlike [`Store::count_after`]).
     pub async fn any_after(&self, after: Checkpoint) -> Result<bool, StoreError> {
-        Ok(match &self.inner.db {
-            Db::Postgres(p) => pending_pg(&mut *p.acquire().await?, after).await?,
-            Db::Sqlite(p) => {
-                sqlx::query_scalar(SQLITE_ANY_AFTER)
-                    .bind(after.position)
-                    .fetch_one(p)
-                    .await?
-            }
-        })
+        Ok(any_after(&mut self.inner.db.acquire().await?.conn(), after).await?)
     }
 
     /// How many events are stored after `after` (committed or, on PostgreSQL, not yet
     /// readable because an older transaction is still open).
     pub async fn count_after(&self, after: Checkpoint) -> Result<u64, StoreError> {
-        let n: i64 = match &self.inner.db {
-            Db::Postgres(p) => {
-                sqlx::query_scalar(PG_LAG)
-                    .bind(after.txid)
-                    .bind(after.position)
-                    .fetch_one(p)
-                    .await?
-            }
-            Db::Sqlite(p) => {
-                sqlx::query_scalar(SQLITE_LAG)
-                    .bind(after.position)
-                    .fetch_one(p)
-                    .await?
-            }
-        };
+        let (n,): (i64,) = self
+            .inner
+            .db
+            .acquire()
+            .await?
+            .conn()
+            .fetch_one(FEED_COUNT_AFTER.on(self.backend()), &after_params(after))
+            .await?;
         Ok(n.max(0) as u64)
     }
 
@@ -251,23 +197,19 @@ impl Store {
         &self,
         after: Checkpoint,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let text: Option<Option<String>> = match &self.inner.db {
-            Db::Postgres(p) => {
-                sqlx::query_scalar(PG_OLDEST_AFTER)
-                    .bind(after.txid)
-                    .bind(after.position)
-                    .fetch_optional(p)
-                    .await?
-            }
-            Db::Sqlite(p) => {
-                sqlx::query_scalar(SQLITE_OLDEST_AFTER)
-                    .bind(after.position)
-                    .fetch_optional(p)
-                    .await?
-            }
-        };
+        let text: Option<(Option<String>,)> = self
+            .inner
+            .db
+            .acquire()
+            .await?
+            .conn()
+            .fetch_optional(
+                FEED_FIRST_RECORDED_AFTER.on(self.backend()),
+                &after_params(after),
+            )
+            .await?;
         Ok(text
-            .flatten()
+            .and_then(|(t,)| t)
             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
             .map(|t| t.with_timezone(&Utc)))
     }

@@ -3,28 +3,34 @@
 //! Durable events for Redress, on PostgreSQL (production, via `postgres-es`) or SQLite (the
 //! embedded default, via `sqlite-es`), chosen by a database URL.
 //!
-//! * [`Store`]: connect by URL ([`StoreConfig`]), [`Store::migrate`] (forward-only sqlx
-//!   migrations from `migrations/postgres` and `migrations/sqlite`, embedded in the binary),
-//!   and [`Store::execute`] for commands on any `cqrs_es::Aggregate`, with optimistic
-//!   concurrency, idempotency by command id and actor metadata on every event
-//!   ([`command`]); snapshots and upcasters ([`upcast`]) on load.
-//! * The global feed [`Store::read_after`] in a gap-free order ([`feed`]): PostgreSQL
-//!   `(txid, position)` bounded by the oldest running transaction; SQLite `position`.
-//! * [`Projection`]s run by a [`ProjectionRunner`] ([`runner`]): checkpoint in the same
-//!   transaction as the read-model writes, one runner per projection across replicas,
-//!   LISTEN/NOTIFY wake-up with polling fallback, rebuild while running, status with lag.
-//! * `testing` (cargo feature `testing`): `TestDatabase`, a fresh database per test.
+//! ## The map of this crate (in reading order)
+//! | module | what it is |
+//! |---|---|
+//! | `store.rs` | [`Store`]: connect by URL ([`StoreConfig`]), forward-only migrations embedded from `migrations/postgres` and `migrations/sqlite`, the pool |
+//! | `sql/` | the one portable SQL layer: [`SqlValue`] parameters, [`Cell`] rows, `$n` [`placeholders`], and [`SqlConn`]/[`SqlTx`], the executor on a pool, a connection or a transaction of either database; `sql/dialect.rs` lists every statement whose text differs |
+//! | `command.rs` | [`Store::execute`]: optimistic concurrency, idempotency by command id, the [`CommandContext`] and actor metadata on every event, the [`CommandOutcome`] with the aggregate after the command |
+//! | `load.rs` | reading one aggregate: [`Store::load`] (snapshot + events), its events, a page of them |
+//! | `repo.rs` | the cqrs-es repository: events, snapshot and idempotency record in one transaction |
+//! | `upcast.rs` | upcasters applied on every read ([`AddFieldUpcaster`]) |
+//! | `feed.rs` | the global feed [`Store::read_after`] in a gap-free order: PostgreSQL `(txid, position)` bounded by the oldest running transaction; SQLite `position` |
+//! | `projection.rs` | the [`Projection`] trait a read model implements |
+//! | `runner/` | the [`ProjectionRunner`]: the shared worker loop (`mod.rs`), the PostgreSQL advisory lock and `LISTEN` (`postgres.rs`), the SQLite lease (`sqlite.rs`) |
+//! | `checkpoints.rs` | the checkpoint table and the status admin API: [`ProjectionStatus`], lag, rebuild requests |
+//! | `exclusive.rs` | the deployment-wide lock [`Exclusive`] ([`Store::try_exclusive`]) |
+//! | `error.rs` | [`StoreError`], [`CommandError`] |
+//! | `testing.rs` | (cargo feature `testing`) `TestDatabase`, a fresh database per test |
 //!
 //! Events are never updated or deleted by this crate: the history is the audit trail.
 //!
 //! ## Using it
 //! ```ignore
 //! let store = Store::connect_and_migrate(StoreConfig::new(url)).await?;
-//! let ctx = CommandContext::new(request_id, Actor { user_id, role, team })
+//! let ctx = CommandContext::new(request_id, actor)   // a redress_domain::Actor
 //!     .expecting(etag_version)          // optional optimistic concurrency
 //!     .correlated(trace_id);
 //! let out = store.execute::<Complaint>(&id, command, &ctx, &services).await?;
-//! // out.events, out.version (the new etag), out.replayed (a retried request id)
+//! // out.events, out.version (the new etag), out.aggregate (the state after the command),
+//! // out.replayed (a retried request id)
 //!
 //! let runner = ProjectionRunner::new(store.clone(), RunnerConfig::default())
 //!     .with(Arc::new(MyReadModel))
@@ -48,22 +54,32 @@
 //!   event's sequence even when it only covers part of a multi-event commit; this crate's
 //!   repository records the right sequence (tested with a property test).
 
-pub mod command;
-pub mod error;
-pub mod feed;
-pub mod projection;
+mod checkpoints;
+mod command;
+mod error;
+mod exclusive;
+mod feed;
+mod load;
+mod projection;
 mod repo;
-pub mod runner;
+mod runner;
+mod sql;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod upcast;
+mod upcast;
 
-pub use command::{Actor, CommandContext, CommandOutcome, EventMetadata};
+pub use checkpoints::ProjectionStatus;
+pub use command::{CommandContext, CommandOutcome, EventMetadata};
 pub use error::{CommandError, StoreError};
+pub use exclusive::Exclusive;
 pub use feed::{Checkpoint, StoredEvent};
-pub use projection::{Projection, ProjectionError, ProjectionTx, SqlValue};
+pub use projection::{Projection, ProjectionError, ProjectionTx};
 pub use repo::COMMAND_ID_KEY;
-pub use runner::{Exclusive, ProjectionRunner, ProjectionStatus, RunnerConfig, RunnerHandle};
+pub use runner::{ProjectionRunner, RunnerConfig, RunnerHandle};
+pub use sql::{
+    from_us, placeholders, us, us_opt, values_list, Cell, Cells, Dialect, PooledConn, PortableRow,
+    SqlConn, SqlTx, SqlValue,
+};
 pub use store::{Backend, Store, StoreConfig};
 pub use upcast::AddFieldUpcaster;

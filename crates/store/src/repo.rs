@@ -15,6 +15,7 @@ use serde_json::Value;
 use sqlite_es::SqliteEventRepository;
 
 use crate::error::is_unique_violation;
+use crate::sql::{per_backend, SqlValue};
 use crate::store::{Db, Store};
 
 const INSERT_EVENT: &str = "INSERT INTO events \
@@ -41,14 +42,6 @@ pub(crate) struct StoreRepository {
 impl StoreRepository {
     pub(crate) fn new(store: Store) -> Self {
         Self { store }
-    }
-
-    fn pg(pool: &sqlx::PgPool) -> PostgresEventRepository {
-        PostgresEventRepository::new(pool.clone())
-    }
-
-    fn sqlite(pool: &sqlx::SqlitePool) -> SqliteEventRepository {
-        SqliteEventRepository::new(pool.clone())
     }
 
     /// The sequence the snapshot being written reflects. cqrs-es 0.5 builds the snapshot
@@ -98,83 +91,85 @@ impl From<WriteError> for PersistenceError {
     }
 }
 
-/// Binds the same parameters on either database.
-macro_rules! write_all {
-    ($tx:expr, $agg_type:expr, $events:expr, $snapshot:expr, $snap_seq:expr) => {{
-        let tx = $tx;
-        for e in $events {
-            sqlx::query(INSERT_EVENT)
-                .bind($agg_type)
-                .bind(e.aggregate_id.as_str())
-                .bind(e.sequence as i64)
-                .bind(e.event_type.as_str())
-                .bind(e.event_version.as_str())
-                .bind(&e.payload)
-                .bind(&e.metadata)
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let Some((aggregate_id, payload, current_snapshot)) = $snapshot {
-            let current_snapshot = *current_snapshot as i64;
-            if current_snapshot == 1 {
-                sqlx::query(INSERT_SNAPSHOT)
-                    .bind($agg_type)
-                    .bind(aggregate_id.as_str())
-                    .bind($snap_seq as i64)
-                    .bind(current_snapshot)
-                    .bind(&*payload)
-                    .execute(&mut *tx)
-                    .await?;
-            } else {
-                let done = sqlx::query(UPDATE_SNAPSHOT)
-                    .bind($agg_type)
-                    .bind(aggregate_id.as_str())
-                    .bind($snap_seq as i64)
-                    .bind(current_snapshot)
-                    .bind(&*payload)
-                    .bind(current_snapshot - 1)
-                    .execute(&mut *tx)
-                    .await?;
-                if done.rows_affected() != 1 {
-                    return Err(WriteError::Conflict);
-                }
-            }
-        }
-        if let (Some(first), Some(last)) = ($events.first(), $events.last()) {
-            if let Some(command_id) = first.metadata.get(COMMAND_ID_KEY).and_then(Value::as_str) {
-                sqlx::query(INSERT_COMMAND)
-                    .bind(command_id)
-                    .bind($agg_type)
-                    .bind(first.aggregate_id.as_str())
-                    .bind(first.sequence as i64)
-                    .bind(last.sequence as i64)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-    }};
-}
-
 impl StoreRepository {
     async fn write<A: Aggregate>(
         &self,
         events: &[SerializedEvent],
         snapshot: Option<&(String, Value, usize)>,
     ) -> Result<(), WriteError> {
-        let snap_seq = self.snapshot_sequence(events);
-        match &self.store.inner.db {
-            Db::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                write_all!(&mut *tx, A::TYPE, events, snapshot, snap_seq);
-                tx.commit().await?;
-            }
-            Db::Sqlite(pool) => {
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                write_all!(&mut *tx, A::TYPE, events, snapshot, snap_seq);
-                tx.commit().await?;
+        let snap_seq = self.snapshot_sequence(events) as i64;
+        let mut tx = self.store.inner.db.begin_write().await?;
+        let mut conn = tx.conn();
+        for e in events {
+            conn.execute(
+                INSERT_EVENT,
+                &[
+                    A::TYPE.into(),
+                    e.aggregate_id.as_str().into(),
+                    (e.sequence as i64).into(),
+                    e.event_type.as_str().into(),
+                    e.event_version.as_str().into(),
+                    e.payload.clone().into(),
+                    e.metadata.clone().into(),
+                ],
+            )
+            .await?;
+        }
+        if let Some((aggregate_id, payload, current_snapshot)) = snapshot {
+            let current_snapshot = *current_snapshot as i64;
+            let mut params: Vec<SqlValue> = vec![
+                A::TYPE.into(),
+                aggregate_id.as_str().into(),
+                snap_seq.into(),
+                current_snapshot.into(),
+                payload.clone().into(),
+            ];
+            if current_snapshot == 1 {
+                conn.execute(INSERT_SNAPSHOT, &params).await?;
+            } else {
+                params.push((current_snapshot - 1).into());
+                if conn.execute(UPDATE_SNAPSHOT, &params).await? != 1 {
+                    return Err(WriteError::Conflict);
+                }
             }
         }
+        if let (Some(first), Some(last)) = (events.first(), events.last()) {
+            if let Some(command_id) = first.metadata.get(COMMAND_ID_KEY).and_then(Value::as_str) {
+                conn.execute(
+                    INSERT_COMMAND,
+                    &[
+                        command_id.into(),
+                        A::TYPE.into(),
+                        first.aggregate_id.as_str().into(),
+                        (first.sequence as i64).into(),
+                        (last.sequence as i64).into(),
+                    ],
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
         Ok(())
+    }
+}
+
+/// The postgres-es or sqlite-es repository over a pool, to which reads are delegated.
+trait Upstream {
+    type Repository: PersistedEventRepository;
+    fn upstream(&self) -> Self::Repository;
+}
+
+impl Upstream for sqlx::PgPool {
+    type Repository = PostgresEventRepository;
+    fn upstream(&self) -> PostgresEventRepository {
+        PostgresEventRepository::new(self.clone())
+    }
+}
+
+impl Upstream for sqlx::SqlitePool {
+    type Repository = SqliteEventRepository;
+    fn upstream(&self) -> SqliteEventRepository {
+        SqliteEventRepository::new(self.clone())
     }
 }
 
@@ -183,10 +178,10 @@ impl PersistedEventRepository for StoreRepository {
         &self,
         aggregate_id: &str,
     ) -> Result<Vec<SerializedEvent>, PersistenceError> {
-        match &self.store.inner.db {
-            Db::Postgres(p) => Self::pg(p).get_events::<A>(aggregate_id).await,
-            Db::Sqlite(p) => Self::sqlite(p).get_events::<A>(aggregate_id).await,
-        }
+        per_backend!(&self.store.inner.db, Db, |pool| pool
+            .upstream()
+            .get_events::<A>(aggregate_id)
+            .await)
     }
 
     async fn get_last_events<A: Aggregate>(
@@ -194,28 +189,20 @@ impl PersistedEventRepository for StoreRepository {
         aggregate_id: &str,
         last_sequence: usize,
     ) -> Result<Vec<SerializedEvent>, PersistenceError> {
-        match &self.store.inner.db {
-            Db::Postgres(p) => {
-                Self::pg(p)
-                    .get_last_events::<A>(aggregate_id, last_sequence)
-                    .await
-            }
-            Db::Sqlite(p) => {
-                Self::sqlite(p)
-                    .get_last_events::<A>(aggregate_id, last_sequence)
-                    .await
-            }
-        }
+        per_backend!(&self.store.inner.db, Db, |pool| pool
+            .upstream()
+            .get_last_events::<A>(aggregate_id, last_sequence)
+            .await)
     }
 
     async fn get_snapshot<A: Aggregate>(
         &self,
         aggregate_id: &str,
     ) -> Result<Option<SerializedSnapshot>, PersistenceError> {
-        match &self.store.inner.db {
-            Db::Postgres(p) => Self::pg(p).get_snapshot::<A>(aggregate_id).await,
-            Db::Sqlite(p) => Self::sqlite(p).get_snapshot::<A>(aggregate_id).await,
-        }
+        per_backend!(&self.store.inner.db, Db, |pool| pool
+            .upstream()
+            .get_snapshot::<A>(aggregate_id)
+            .await)
     }
 
     async fn persist<A: Aggregate>(
@@ -235,16 +222,16 @@ impl PersistedEventRepository for StoreRepository {
         &self,
         aggregate_id: &str,
     ) -> Result<ReplayStream, PersistenceError> {
-        match &self.store.inner.db {
-            Db::Postgres(p) => Self::pg(p).stream_events::<A>(aggregate_id).await,
-            Db::Sqlite(p) => Self::sqlite(p).stream_events::<A>(aggregate_id).await,
-        }
+        per_backend!(&self.store.inner.db, Db, |pool| pool
+            .upstream()
+            .stream_events::<A>(aggregate_id)
+            .await)
     }
 
     async fn stream_all_events<A: Aggregate>(&self) -> Result<ReplayStream, PersistenceError> {
-        match &self.store.inner.db {
-            Db::Postgres(p) => Self::pg(p).stream_all_events::<A>().await,
-            Db::Sqlite(p) => Self::sqlite(p).stream_all_events::<A>().await,
-        }
+        per_backend!(&self.store.inner.db, Db, |pool| pool
+            .upstream()
+            .stream_all_events::<A>()
+            .await)
     }
 }

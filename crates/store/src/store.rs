@@ -6,12 +6,15 @@ use std::time::Duration;
 
 use cqrs_es::persist::EventUpcaster;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use tokio::sync::watch;
 
 use crate::error::StoreError;
+use crate::sql::dialect::{MIGRATIONS_TABLE_EXISTS, SQLITE_BEGIN_WRITE};
+use crate::sql::{per_backend, PooledConn, SqlTx};
 
 static PG_MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
 static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -73,6 +76,34 @@ pub(crate) enum Db {
     Sqlite(SqlitePool),
 }
 
+impl Db {
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Db::Postgres(_) => Backend::Postgres,
+            Db::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// A connection from the pool.
+    pub(crate) async fn acquire(&self) -> Result<PooledConn, sqlx::Error> {
+        per_backend!(self, Db, |pool| Ok(pool.acquire().await?.into()))
+    }
+
+    /// Begins a transaction (deferred on SQLite: it takes the write lock at its first write).
+    pub(crate) async fn begin(&self) -> Result<SqlTx<'static>, sqlx::Error> {
+        per_backend!(self, Db, |pool| Ok(pool.begin().await?.into()))
+    }
+
+    /// Begins a transaction that will write (on SQLite, holding the write lock from the
+    /// start; see [`SQLITE_BEGIN_WRITE`]).
+    pub(crate) async fn begin_write(&self) -> Result<SqlTx<'static>, sqlx::Error> {
+        Ok(match self {
+            Db::Postgres(pool) => pool.begin().await?.into(),
+            Db::Sqlite(pool) => pool.begin_with(SQLITE_BEGIN_WRITE).await?.into(),
+        })
+    }
+}
+
 pub(crate) struct Inner {
     pub(crate) db: Db,
     pub(crate) config: StoreConfig,
@@ -95,6 +126,14 @@ impl std::fmt::Debug for Store {
             .field("upcasters", &self.inner.upcasters.len())
             .finish()
     }
+}
+
+/// The pool sizing of `config`, the same on both databases.
+fn pool_options<DB: sqlx::Database>(config: &StoreConfig) -> PoolOptions<DB> {
+    PoolOptions::new()
+        .max_connections(config.max_connections)
+        .min_connections(config.min_connections)
+        .acquire_timeout(config.acquire_timeout)
 }
 
 /// Removes a password from a URL for display.
@@ -129,10 +168,7 @@ impl Store {
             if let Some(name) = &config.application_name {
                 opts = opts.application_name(name);
             }
-            let pool = PgPoolOptions::new()
-                .max_connections(config.max_connections)
-                .min_connections(config.min_connections)
-                .acquire_timeout(config.acquire_timeout)
+            let pool = pool_options(&config)
                 .connect_with(opts)
                 .await
                 .map_err(unreachable)?;
@@ -154,10 +190,7 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(config.sqlite_busy_timeout)
                 .foreign_keys(true);
-            let pool = SqlitePoolOptions::new()
-                .max_connections(config.max_connections)
-                .min_connections(config.min_connections)
-                .acquire_timeout(config.acquire_timeout)
+            let pool = pool_options(&config)
                 .connect_with(opts)
                 .await
                 .map_err(unreachable)?;
@@ -205,52 +238,40 @@ impl Store {
     /// [`StoreError::MigrationsNewerThanBinary`] if the database is ahead of this binary.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.check_not_newer().await?;
-        match &self.inner.db {
-            Db::Postgres(pool) => PG_MIGRATOR.run(pool).await?,
-            Db::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await?,
-        }
+        let migrator = self.migrator();
+        per_backend!(&self.inner.db, Db, |pool| migrator.run(pool).await?);
         Ok(())
+    }
+
+    /// The migrations this binary embeds for this store's backend.
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend() {
+            Backend::Postgres => &PG_MIGRATOR,
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+        }
     }
 
     /// The highest migration version this binary embeds for this store's backend.
     pub fn binary_schema_version(&self) -> i64 {
-        let migrator = match self.backend() {
-            Backend::Postgres => &PG_MIGRATOR,
-            Backend::Sqlite => &SQLITE_MIGRATOR,
-        };
-        migrator.iter().map(|m| m.version).max().unwrap_or(0)
+        self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
     }
 
     /// The highest migration version applied to the database (`None` if never migrated).
     pub async fn database_schema_version(&self) -> Result<Option<i64>, StoreError> {
-        let version = match &self.inner.db {
-            Db::Postgres(pool) => {
-                let exists: bool =
-                    sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-                        .fetch_one(pool)
-                        .await?;
-                if !exists {
-                    return Ok(None);
-                }
-                sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
-                    .fetch_one(pool)
-                    .await?
-            }
-            Db::Sqlite(pool) => {
-                let exists: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
-                     AND name = '_sqlx_migrations'",
-                )
-                .fetch_one(pool)
-                .await?;
-                if exists == 0 {
-                    return Ok(None);
-                }
-                sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
-                    .fetch_one(pool)
-                    .await?
-            }
-        };
+        let mut pooled = self.inner.db.acquire().await?;
+        let mut conn = pooled.conn();
+        let (exists,): (bool,) = conn
+            .fetch_one(MIGRATIONS_TABLE_EXISTS.on(self.backend()), &[])
+            .await?;
+        if !exists {
+            return Ok(None);
+        }
+        let (version,): (Option<i64>,) = conn
+            .fetch_one(
+                "SELECT max(version) FROM _sqlx_migrations WHERE success",
+                &[],
+            )
+            .await?;
         Ok(version)
     }
 
@@ -269,10 +290,13 @@ impl Store {
 
     /// Which database this store runs on.
     pub fn backend(&self) -> Backend {
-        match self.inner.db {
-            Db::Postgres(_) => Backend::Postgres,
-            Db::Sqlite(_) => Backend::Sqlite,
-        }
+        self.inner.db.backend()
+    }
+
+    /// A connection from the pool, for portable statements (read-model queries and
+    /// bookkeeping outside projections); see [`SqlConn`](crate::SqlConn).
+    pub async fn acquire(&self) -> Result<PooledConn, sqlx::Error> {
+        self.inner.db.acquire().await
     }
 
     /// The PostgreSQL pool, if this store runs on PostgreSQL (for read-model queries).
@@ -303,10 +327,7 @@ impl Store {
 
     /// Closes the pool (waits for checked-out connections to be returned).
     pub async fn close(&self) {
-        match &self.inner.db {
-            Db::Postgres(pool) => pool.close().await,
-            Db::Sqlite(pool) => pool.close().await,
-        }
+        per_backend!(&self.inner.db, Db, |pool| pool.close().await)
     }
 
     pub(crate) fn notify_appended(&self) {

@@ -319,6 +319,56 @@ async fn same_command_id_twice_writes_once(backend: Backend) {
 }
 both!(same_command_id_twice_writes_once);
 
+async fn outcome_carries_the_aggregate_after_the_command(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let mut cfg = db.config();
+    cfg.snapshot_size = 2; // snapshots land after the command replayed below
+    let store = db.store_with(cfg).await;
+    let first = ctx("first");
+    let out = store
+        .execute::<Counter>("a", CounterCommand::Add { by: 2 }, &first, &())
+        .await
+        .expect("add");
+    assert_eq!((out.aggregate.value, out.aggregate.events), (2, 1));
+    let out = store
+        .execute::<Counter>("a", CounterCommand::AddTwice { by: 3 }, &ctx("second"), &())
+        .await
+        .expect("add twice");
+    assert_eq!((out.aggregate.value, out.aggregate.events), (8, 3));
+    let (loaded, version) = store.load::<Counter>("a").await.expect("load");
+    assert_eq!(
+        (loaded.value, loaded.events, version),
+        (out.aggregate.value, out.aggregate.events, out.version)
+    );
+    let out = store
+        .execute::<Counter>("a", CounterCommand::Noop, &ctx("noop"), &())
+        .await
+        .expect("noop");
+    assert_eq!((out.aggregate.value, out.version), (8, 3));
+    // A retried request id gets the aggregate as the first execution left it, not as it
+    // is now.
+    let again = store
+        .execute::<Counter>("a", CounterCommand::Add { by: 2 }, &first, &())
+        .await
+        .expect("replay");
+    assert!(again.replayed);
+    assert_eq!(
+        (again.aggregate.value, again.aggregate.events, again.version),
+        (2, 1, 1)
+    );
+    let again = store
+        .execute::<Counter>("a", CounterCommand::AddTwice { by: 3 }, &ctx("second"), &())
+        .await
+        .expect("replay");
+    assert_eq!(
+        (again.aggregate.value, again.version, again.events.len()),
+        (8, 3, 2)
+    );
+    store.close().await;
+    db.cleanup().await;
+}
+both!(outcome_carries_the_aggregate_after_the_command);
+
 async fn concurrent_conflicting_commands(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let mut cfg = db.config();
@@ -455,30 +505,42 @@ async fn snapshots_make_loads_independent_of_history(backend: Backend) {
 }
 both!(snapshots_make_loads_independent_of_history);
 
-async fn upcaster_converts_v1_events(backend: Backend) {
-    let db = TestDatabase::new(backend).await;
+/// Stores a version 1.0 event as the first of aggregate `id`, as an older release stored it
+/// (no `note`); returns `plain`, a store without upcasters, for the caller to close.
+async fn insert_v1_event(db: &TestDatabase, id: &str) -> Store {
     let plain = db.store().await;
-    // A version 1.0 event, as an older release stored it: no `note`.
     exec(
         &plain,
-        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
-         payload, metadata) VALUES ('counter', 'old', 1, 'Added', '1.0', \
-         '{\"Added\":{\"by\":5}}', '{}')",
+        &format!(
+            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, \
+             event_version, payload, metadata) VALUES ('counter', '{id}', 1, 'Added', '1.0', \
+             '{{\"Added\":{{\"by\":5}}}}', '{{}}')"
+        ),
     )
     .await;
-    assert!(
-        plain.load::<Counter>("old").await.is_err(),
-        "without the upcaster the v1 shape does not deserialise"
-    );
-    let store = db
-        .store()
+    plain
+}
+
+/// A store whose upcaster adds `note: "(none)"` to version 1.0 events.
+async fn upcasting_store(db: &TestDatabase) -> Store {
+    db.store()
         .await
         .with_upcasters(vec![Arc::new(AddFieldUpcaster::new(
             "Added",
             "2.0",
             "note",
             serde_json::json!("(none)"),
-        ))]);
+        ))])
+}
+
+async fn upcaster_converts_v1_events(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let plain = insert_v1_event(&db, "old").await;
+    assert!(
+        plain.load::<Counter>("old").await.is_err(),
+        "without the upcaster the v1 shape does not deserialise"
+    );
+    let store = upcasting_store(&db).await;
     let (counter, version) = store.load::<Counter>("old").await.expect("load");
     assert_eq!((counter.value, version), (5, 1));
     let events = store.load_events::<Counter>("old").await.expect("events");
@@ -499,6 +561,75 @@ async fn upcaster_converts_v1_events(backend: Backend) {
     db.cleanup().await;
 }
 both!(upcaster_converts_v1_events);
+
+async fn events_page_by_page(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    // One version 1.0 event first, so the pages are seen to be upcast.
+    let plain = insert_v1_event(&db, "h").await;
+    let store = upcasting_store(&db).await;
+    for command in [
+        CounterCommand::AddTwice { by: 1 },
+        CounterCommand::AddTwice { by: 2 },
+    ] {
+        store
+            .execute::<Counter>("h", command, &ctx(new_id()), &())
+            .await
+            .expect("add");
+    }
+    add(&store, "other", 1).await;
+    let page = |after: usize, limit: usize| {
+        let store = store.clone();
+        async move {
+            store
+                .load_events_page::<Counter>("h", after, limit)
+                .await
+                .expect("page")
+                .iter()
+                .map(|e| e.sequence)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(page(0, 2).await, vec![1, 2]);
+    assert_eq!(page(2, 2).await, vec![3, 4]);
+    assert_eq!(page(4, 2).await, vec![5]);
+    assert_eq!(page(5, 2).await, Vec::<usize>::new());
+    assert_eq!(page(0, 100).await, vec![1, 2, 3, 4, 5]);
+    assert_eq!(page(1, 0).await, Vec::<usize>::new());
+    let first = store
+        .load_events_page::<Counter>("h", 0, 1)
+        .await
+        .expect("page");
+    assert_eq!(
+        first[0].payload,
+        CounterEvent::Added {
+            by: 5,
+            note: "(none)".into()
+        }
+    );
+    let all = store.load_events::<Counter>("h").await.expect("events");
+    let paged = store
+        .load_events_page::<Counter>("h", 0, 5)
+        .await
+        .expect("page");
+    assert_eq!(
+        all.iter()
+            .map(|e| (e.sequence, &e.payload, &e.metadata))
+            .collect::<Vec<_>>(),
+        paged
+            .iter()
+            .map(|e| (e.sequence, &e.payload, &e.metadata))
+            .collect::<Vec<_>>()
+    );
+    assert!(store
+        .load_events_page::<Counter>("missing", 0, 10)
+        .await
+        .expect("page")
+        .is_empty());
+    plain.close().await;
+    store.close().await;
+    db.cleanup().await;
+}
+both!(events_page_by_page);
 
 // ------------------------------------------------------------------- projections
 

@@ -347,14 +347,7 @@ impl Harness {
 }
 
 pub fn context(command_id: &str, actor: &Actor, at: DateTime<Utc>) -> CommandContext {
-    let mut ctx = CommandContext::new(
-        command_id,
-        redress_store::Actor {
-            user_id: actor.user_id.clone(),
-            role: actor.role.as_str().into(),
-            team: Some(actor.team.clone()),
-        },
-    );
+    let mut ctx = CommandContext::new(command_id, actor.clone());
     ctx.recorded_at = at;
     ctx
 }

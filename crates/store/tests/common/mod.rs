@@ -7,8 +7,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use redress_domain::{Actor, Role};
 use redress_store::{
-    Actor, Backend, CommandContext, Projection, ProjectionError, ProjectionTx, StoredEvent,
+    Backend, CommandContext, Projection, ProjectionError, ProjectionTx, StoredEvent,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
@@ -118,11 +119,7 @@ impl Aggregate for Counter {
 }
 
 pub fn actor() -> Actor {
-    Actor {
-        user_id: "u-1".into(),
-        role: "crm".into(),
-        team: Some("crt-leeds".into()),
-    }
+    Actor::new("u-1", Role::Crm, "crt-leeds")
 }
 
 pub fn ctx(command_id: impl Into<String>) -> CommandContext {

@@ -163,10 +163,6 @@ impl Histogram {
         self.micros.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.micros.is_empty()
-    }
-
     /// The smallest sample with at least `p` (0..=1) of all samples at or below it (nearest
     /// rank); `None` when empty.
     pub fn percentile(&mut self, p: f64) -> Option<u64> {

@@ -1427,7 +1427,7 @@ pub fn history_table(entries: &[pb::ComplaintHistoryEntry]) -> String {
         ]);
     }
     let mut out = table.render();
-    if entries.is_empty() {
+    if table.is_empty() {
         out.push_str("(no events)\n");
     }
     out

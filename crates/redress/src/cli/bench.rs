@@ -39,7 +39,7 @@ use serde::Serialize;
 use tonic::Status;
 
 use super::client::{self, AuthedChannel, ClientArgs};
-use super::complaint::fresh_request_id;
+use super::input::fresh_request_id;
 use super::table::Table;
 
 // ---------------------------------------------------------------------------------------

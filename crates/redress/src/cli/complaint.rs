@@ -31,8 +31,6 @@
 //! retry safely), and accepts `--etag` (refused with ABORTED when stale) and `--occurred-at`.
 //! Output is a readable summary, or the response as JSON with `--json`.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
@@ -40,10 +38,14 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use clap::{ArgGroup, Args, Subcommand};
 use redress_api::pb;
 use redress_api::pb::complaint_service_client::ComplaintServiceClient;
-use redress_api::proto::google::r#type::Date;
 use serde_json::{json, Value};
 
 use super::client::{self, AuthedChannel, ClientArgs};
+use super::enums::{enum_json, label, parse_enum};
+use super::format::{
+    date_text, from_pb_time, json_time, london, or_dash, pounds, rfc3339, when, yes_no,
+};
+use super::input::{parse_date, parse_time, pb_date, pb_time, request_id, resource_name};
 use super::table::{fields, Table};
 
 // ---------------------------------------------------------------------------------------
@@ -402,104 +404,6 @@ pub struct FindingArg {
 // Parsing helpers
 // ---------------------------------------------------------------------------------------
 
-/// A protobuf enum the CLI names by its lower-case suffix: `CHANNEL_ONLINE_FORM` is
-/// `online_form` (`online-form` and any case are accepted too).
-pub trait PbEnum: Sized + Copy + TryFrom<i32> + Into<i32> {
-    const PREFIX: &'static str;
-    fn proto_name(self) -> &'static str;
-    fn from_proto_name(name: &str) -> Option<Self>;
-}
-
-macro_rules! pb_enums {
-    ($($ty:ident => $prefix:literal),* $(,)?) => {$(
-        impl PbEnum for pb::$ty {
-            const PREFIX: &'static str = $prefix;
-            fn proto_name(self) -> &'static str {
-                self.as_str_name()
-            }
-            fn from_proto_name(name: &str) -> Option<Self> {
-                Self::from_str_name(name)
-            }
-        }
-    )*};
-}
-
-pb_enums! {
-    Channel => "CHANNEL_",
-    ContactMethod => "CONTACT_METHOD_",
-    Region => "REGION_",
-    Outcome => "OUTCOME_",
-    PaymentKind => "PAYMENT_KIND_",
-    PaymentStatus => "PAYMENT_STATUS_",
-    EscalationReason => "ESCALATION_REASON_",
-    InvestigationStepKind => "INVESTIGATION_STEP_KIND_",
-    Tier => "TIER_",
-    CaseStatus => "CASE_STATUS_",
-    SignpostTarget => "SIGNPOST_TARGET_",
-    ComplexNeed => "COMPLEX_NEED_",
-}
-
-/// The CLI name of an enum value: `online_form`; regions with hyphens.
-fn cli_name<E: PbEnum>(value: E) -> String {
-    let name = value
-        .proto_name()
-        .strip_prefix(E::PREFIX)
-        .unwrap_or(value.proto_name())
-        .to_ascii_lowercase();
-    if E::PREFIX == "REGION_" {
-        name.replace('_', "-")
-    } else {
-        name
-    }
-}
-
-/// Every accepted name of `E`, for error messages.
-fn known_names<E: PbEnum>() -> Vec<String> {
-    (1..64)
-        .filter_map(|i| E::try_from(i).ok())
-        .map(cli_name)
-        .collect()
-}
-
-/// Parses an enum value by its CLI name; the `unspecified` zero value is refused.
-pub fn parse_enum<E: PbEnum>(s: &str) -> Result<E, String> {
-    let wanted = format!(
-        "{}{}",
-        E::PREFIX,
-        s.trim().replace('-', "_").to_ascii_uppercase()
-    );
-    match E::from_proto_name(&wanted) {
-        Some(v) if Into::<i32>::into(v) != 0 => Ok(v),
-        _ => Err(format!(
-            "unknown value {s:?}: use one of {}",
-            known_names::<E>().join(", ")
-        )),
-    }
-}
-
-/// The CLI name of a wire value, `-` for unspecified, `unknown(n)` for a value this client
-/// does not know (a newer server).
-pub fn label<E: PbEnum>(value: i32) -> String {
-    match E::try_from(value) {
-        Ok(_) if value == 0 => "-".to_owned(),
-        Ok(v) => cli_name(v),
-        Err(_) => format!("unknown({value})"),
-    }
-}
-
-/// An RFC 3339 instant, e.g. `2025-03-03T09:00:00Z` or `2025-03-03T09:00:00+01:00`.
-pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{s:?} is not an RFC 3339 time like 2025-03-03T09:00:00Z ({e})"))
-}
-
-/// A calendar date, `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date like 2025-04-30"))
-}
-
 /// `ID=summary`.
 pub fn parse_issue(s: &str) -> Result<(String, String), String> {
     let (id, summary) = s
@@ -551,101 +455,6 @@ pub fn parse_finding(s: &str) -> Result<FindingArg, String> {
     })
 }
 
-/// `complaints/{id}` from an id or a name.
-pub fn resource_name(id: &str) -> String {
-    let id = id.trim();
-    if id.starts_with("complaints/") {
-        id.to_owned()
-    } else {
-        format!("complaints/{id}")
-    }
-}
-
-/// A fresh idempotency key in UUID v4 form, from the standard library's randomly keyed
-/// hasher (seeded from the OS), the clock and the process id.
-pub fn fresh_request_id() -> String {
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let word = |salt: u64| {
-        let mut h = RandomState::new().build_hasher();
-        h.write_u128(now);
-        h.write_u32(std::process::id());
-        h.write_u64(salt);
-        h.finish()
-    };
-    let bits = (u128::from(word(1)) << 64) | u128::from(word(2));
-    // Version 4, RFC 4122 variant.
-    let bits = (bits & !(0xF << 76)) | (0x4 << 76);
-    let bits = (bits & !(0x3 << 62)) | (0x2 << 62);
-    let hex = format!("{bits:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
-fn request_id(given: &Option<String>) -> String {
-    given.clone().unwrap_or_else(fresh_request_id)
-}
-
-/// A protobuf timestamp (whatever the generated field's type) from an instant.
-fn pb_time<T: From<SystemTime>>(t: DateTime<Utc>) -> T {
-    T::from(SystemTime::from(t))
-}
-
-/// An instant from a protobuf timestamp field.
-pub(crate) fn from_pb_time<T: Copy>(t: &Option<T>) -> Option<DateTime<Utc>>
-where
-    SystemTime: TryFrom<T>,
-{
-    t.and_then(|t| SystemTime::try_from(t).ok())
-        .map(DateTime::<Utc>::from)
-}
-
-pub(crate) fn pb_date(d: NaiveDate) -> Date {
-    use chrono::Datelike;
-    Date {
-        year: d.year(),
-        month: d.month() as i32,
-        day: d.day() as i32,
-    }
-}
-
-fn date_text(d: &Option<Date>) -> Option<String> {
-    d.as_ref()
-        .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
-}
-
-/// Europe/London wall-clock time of an instant, e.g. `10:00 BST`. Uses the calendar
-/// crate's conversion: an instant is in BST when one hour ahead reads back as itself.
-fn london(t: DateTime<Utc>) -> String {
-    let summer = t.naive_utc() + chrono::Duration::hours(1);
-    let (local, zone) = if redress_calendar::london_to_utc(summer) == t {
-        (summer, "BST")
-    } else {
-        (t.naive_utc(), "GMT")
-    };
-    format!("{} {zone}", local.format("%a %d %b %Y %H:%M"))
-}
-
-/// `2025-03-03T09:00:00Z (Mon 03 Mar 2025 09:00 GMT)`.
-pub(crate) fn when(t: Option<DateTime<Utc>>) -> String {
-    match t {
-        Some(t) => format!(
-            "{} ({})",
-            t.to_rfc3339_opts(SecondsFormat::Secs, true),
-            london(t)
-        ),
-        None => "-".to_owned(),
-    }
-}
-
 /// A deadline and where it stands: `met`, `missed` (done late), `OVERDUE` (not done, past
 /// due) or `open`. `now` is `None` when nothing is still awaited (a closed case, a tier
 /// resolved at first contact or already escalated): unmet deadlines are then not judged.
@@ -663,28 +472,6 @@ fn due(
         (None, None) => return when(Some(d)),
     };
     format!("{}  [{state}]", when(Some(d)))
-}
-
-pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-pub(crate) fn json_time(t: Option<DateTime<Utc>>) -> Value {
-    t.map(|t| Value::String(rfc3339(t))).unwrap_or(Value::Null)
-}
-
-pub(crate) fn pounds(pence: i64) -> String {
-    let sign = if pence < 0 { "-" } else { "" };
-    let p = pence.unsigned_abs();
-    format!("{sign}£{}.{:02}", p / 100, p % 100)
-}
-
-fn or_dash(s: &str) -> String {
-    if s.is_empty() {
-        "-".to_owned()
-    } else {
-        s.to_owned()
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1287,10 +1074,6 @@ pub fn complaint_text_at(c: &pb::Complaint, now: DateTime<Utc>) -> String {
     out
 }
 
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_owned()
-}
-
 /// The complaint as JSON for scripts: enum values by their CLI names, times in RFC 3339.
 pub fn complaint_json(c: &pb::Complaint) -> Value {
     let tiers: Vec<Value> = c
@@ -1387,15 +1170,6 @@ pub fn complaint_json(c: &pb::Complaint) -> Value {
     })
 }
 
-/// An enum value for JSON: its CLI name, or null when unspecified.
-fn enum_json<E: PbEnum>(value: i32) -> Value {
-    if value == 0 {
-        Value::Null
-    } else {
-        Value::String(label::<E>(value))
-    }
-}
-
 fn history_json(e: &pb::ComplaintHistoryEntry) -> Value {
     json!({
         "sequence": e.sequence,
@@ -1450,58 +1224,6 @@ mod tests {
     }
 
     #[test]
-    fn enum_names_map_to_proto_values() {
-        assert_eq!(parse_enum::<pb::Channel>("email"), Ok(pb::Channel::Email));
-        assert_eq!(
-            parse_enum::<pb::Channel>("online-form"),
-            Ok(pb::Channel::OnlineForm)
-        );
-        assert_eq!(parse_enum::<pb::Channel>("VIA_MP"), Ok(pb::Channel::ViaMp));
-        assert_eq!(
-            parse_enum::<pb::Region>("england-and-wales"),
-            Ok(pb::Region::EnglandAndWales)
-        );
-        assert_eq!(
-            parse_enum::<pb::Outcome>("part_upheld"),
-            Ok(pb::Outcome::PartUpheld)
-        );
-        assert_eq!(
-            parse_enum::<pb::PaymentKind>("actual_financial_loss"),
-            Ok(pb::PaymentKind::ActualFinancialLoss)
-        );
-        assert_eq!(
-            parse_enum::<pb::EscalationReason>("customer_request"),
-            Ok(pb::EscalationReason::CustomerRequest)
-        );
-        assert_eq!(
-            parse_enum::<pb::ContactMethod>("sms"),
-            Ok(pb::ContactMethod::Sms)
-        );
-    }
-
-    #[test]
-    fn unknown_and_unspecified_enum_names_are_refused_with_the_choices() {
-        let err = parse_enum::<pb::Channel>("pigeon").expect_err("refused");
-        assert!(err.contains("phone, letter, email, online_form"), "{err}");
-        assert!(parse_enum::<pb::Channel>("unspecified").is_err());
-        assert!(parse_enum::<pb::Region>("").is_err());
-        let err = parse_enum::<pb::Region>("wales").expect_err("refused");
-        assert!(
-            err.contains("england-and-wales, scotland, northern-ireland"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn labels_name_wire_values() {
-        assert_eq!(label::<pb::Region>(1), "england-and-wales");
-        assert_eq!(label::<pb::Tier>(2), "tier2");
-        assert_eq!(label::<pb::Outcome>(0), "-");
-        assert_eq!(label::<pb::Outcome>(99), "unknown(99)");
-        assert_eq!(enum_json::<pb::Outcome>(0), Value::Null);
-    }
-
-    #[test]
     fn issues_parse_as_id_equals_summary() {
         assert_eq!(
             parse_issue("i1=payment was late = twice"),
@@ -1531,47 +1253,6 @@ mod tests {
         assert!(parse_finding("i1=upheld:e1:").is_err());
         assert!(parse_finding("=upheld:e1:why").is_err());
         assert!(parse_finding("upheld:e1:why").is_err());
-    }
-
-    #[test]
-    fn dates_and_times() {
-        assert_eq!(
-            parse_date("2025-04-30"),
-            NaiveDate::from_ymd_opt(2025, 4, 30).ok_or(String::new())
-        );
-        assert!(parse_date("2025-02-30").is_err());
-        assert!(parse_date("30/04/2025").is_err());
-        let t = parse_time("2025-07-01T10:00:00+01:00").expect("parses");
-        assert_eq!(rfc3339(t), "2025-07-01T09:00:00Z");
-        assert!(parse_time("2025-07-01").is_err());
-        assert!(parse_time("yesterday").is_err());
-    }
-
-    #[test]
-    fn london_time_follows_bst() {
-        let winter = parse_time("2025-01-15T09:00:00Z").expect("parses");
-        assert_eq!(london(winter), "Wed 15 Jan 2025 09:00 GMT");
-        let summer = parse_time("2025-07-01T09:00:00Z").expect("parses");
-        assert_eq!(london(summer), "Tue 01 Jul 2025 10:00 BST");
-        // 30 March 2025: clocks go forward at 01:00 UTC.
-        let after = parse_time("2025-03-30T01:30:00Z").expect("parses");
-        assert_eq!(london(after), "Sun 30 Mar 2025 02:30 BST");
-        // 26 October 2025: clocks go back at 01:00 UTC.
-        let before = parse_time("2025-10-26T00:30:00Z").expect("parses");
-        assert_eq!(london(before), "Sun 26 Oct 2025 01:30 BST");
-        let after = parse_time("2025-10-26T01:30:00Z").expect("parses");
-        assert_eq!(london(after), "Sun 26 Oct 2025 01:30 GMT");
-    }
-
-    #[test]
-    fn timestamps_round_trip_through_protobuf() {
-        let t = parse_time("2025-03-03T09:00:00.5Z").expect("parses");
-        let review = pb::TierReview {
-            receive_time: Some(pb_time(t)),
-            ..Default::default()
-        };
-        assert_eq!(from_pb_time(&review.receive_time), Some(t));
-        assert_eq!(from_pb_time(&review.response_due_time), None);
     }
 
     #[test]
@@ -1608,28 +1289,6 @@ mod tests {
         parse(&["validate-evidence", "C-1", "--evidence-id", "e1"])?;
         parse(&["staff-assurance", "C-1", "--obtained"])?;
         Ok(())
-    }
-
-    #[test]
-    fn names_ids_and_money() {
-        assert_eq!(resource_name("C-1"), "complaints/C-1");
-        assert_eq!(resource_name("complaints/C-1"), "complaints/C-1");
-        assert_eq!(pounds(5000), "£50.00");
-        assert_eq!(pounds(7), "£0.07");
-        assert_eq!(pounds(-150), "-£1.50");
-        assert_eq!(pounds(i64::MIN), "-£92233720368547758.08");
-    }
-
-    #[test]
-    fn request_ids_are_fresh_uuid_v4() {
-        let a = fresh_request_id();
-        let b = fresh_request_id();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
-        assert_eq!(a.matches('-').count(), 4);
-        assert_eq!(request_id(&Some("retry-1".into())), "retry-1");
     }
 
     #[test]

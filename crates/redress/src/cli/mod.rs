@@ -1,12 +1,16 @@
 //! The subcommands of the `redress` binary, one module each, and [`Command`], the table
-//! that sends each to its module. Client commands share [`client`] (connection, refusals)
-//! and [`table`] (plain-text tables).
+//! that sends each to its module. Client commands share [`client`] (connection, refusals),
+//! [`input`] and [`enums`] (what a person types, made ready for the wire), [`format`] (what
+//! the server sent, made readable) and [`table`] (plain-text tables).
 
 mod bench;
 mod calendar;
 mod client;
 mod complaint;
+mod enums;
+mod format;
 mod health;
+mod input;
 mod report;
 mod serve;
 mod store_admin;

@@ -9,7 +9,9 @@ use redress_api::pb::{self};
 use serde_json::{json, Value};
 
 use super::client::{self, AuthedChannel, ClientArgs};
-use super::complaint::{from_pb_time, json_time, parse_date, parse_time, pb_date, pounds, rfc3339};
+use super::enums::short_name;
+use super::format::{from_pb_time, json_time, pounds, rfc3339};
+use super::input::{parse_date, parse_time, pb_date};
 use super::table::Table;
 
 #[derive(Debug, Args)]
@@ -91,13 +93,6 @@ fn tier(value: &Option<String>) -> Result<i32> {
     })
 }
 
-/// The lower-case short name of a protobuf enum value (`DEADLINE_STATUS_AT_RISK` → `at_risk`).
-fn short(name: &str, prefix: &str) -> String {
-    name.strip_prefix(prefix)
-        .unwrap_or(name)
-        .to_ascii_lowercase()
-}
-
 fn time_cell(t: &Option<prost_types::Timestamp>) -> String {
     from_pb_time(t).map(rfc3339).unwrap_or_else(|| "-".into())
 }
@@ -174,24 +169,9 @@ async fn run_async(args: ReportArgs) -> Result<()> {
             ]);
             let mut rows = Vec::new();
             for d in &all {
-                let kind = short(
-                    pb::DeadlineKind::try_from(d.kind)
-                        .map(|k| k.as_str_name())
-                        .unwrap_or("?"),
-                    "DEADLINE_KIND_",
-                );
-                let status = short(
-                    pb::DeadlineStatus::try_from(d.status)
-                        .map(|k| k.as_str_name())
-                        .unwrap_or("?"),
-                    "DEADLINE_STATUS_",
-                );
-                let tier_name = short(
-                    pb::Tier::try_from(d.tier)
-                        .map(|k| k.as_str_name())
-                        .unwrap_or("?"),
-                    "TIER_",
-                );
+                let kind = short_name::<pb::DeadlineKind>(d.kind);
+                let status = short_name::<pb::DeadlineStatus>(d.status);
+                let tier_name = short_name::<pb::Tier>(d.tier);
                 table.row([
                     d.complaint.clone(),
                     kind.clone(),
@@ -245,12 +225,7 @@ async fn run_async(args: ReportArgs) -> Result<()> {
                 share(r.escalation_rate),
             ]);
             for o in &r.outcomes {
-                let name = short(
-                    pb::Outcome::try_from(o.outcome)
-                        .map(|k| k.as_str_name())
-                        .unwrap_or("?"),
-                    "OUTCOME_",
-                );
+                let name = short_name::<pb::Outcome>(o.outcome);
                 table.row([
                     format!("outcome {name}"),
                     o.count.to_string(),
@@ -258,7 +233,11 @@ async fn run_async(args: ReportArgs) -> Result<()> {
                     String::new(),
                 ]);
             }
-            let outcomes: Vec<Value> = r.outcomes.iter().map(|o| json!({"outcome": short(pb::Outcome::try_from(o.outcome).map(|k| k.as_str_name()).unwrap_or("?"), "OUTCOME_"), "count": o.count})).collect();
+            let outcomes: Vec<Value> = r
+                .outcomes
+                .iter()
+                .map(|o| json!({"outcome": short_name::<pb::Outcome>(o.outcome), "count": o.count}))
+                .collect();
             print(
                 json_mode,
                 json!({
@@ -284,18 +263,8 @@ async fn run_async(args: ReportArgs) -> Result<()> {
             let mut table = Table::new(["CATEGORY", "TIER", "OUTCOME", "COUNT"]);
             let mut rows = Vec::new();
             for o in &r.counts {
-                let tier_name = short(
-                    pb::Tier::try_from(o.tier)
-                        .map(|k| k.as_str_name())
-                        .unwrap_or("?"),
-                    "TIER_",
-                );
-                let outcome = short(
-                    pb::Outcome::try_from(o.outcome)
-                        .map(|k| k.as_str_name())
-                        .unwrap_or("?"),
-                    "OUTCOME_",
-                );
+                let tier_name = short_name::<pb::Tier>(o.tier);
+                let outcome = short_name::<pb::Outcome>(o.outcome);
                 table.row([
                     o.category.clone(),
                     tier_name.clone(),
@@ -325,12 +294,7 @@ async fn run_async(args: ReportArgs) -> Result<()> {
             ]);
             let mut rows = Vec::new();
             for t in &r.totals {
-                let kind = short(
-                    pb::PaymentKind::try_from(t.kind)
-                        .map(|k| k.as_str_name())
-                        .unwrap_or("?"),
-                    "PAYMENT_KIND_",
-                );
+                let kind = short_name::<pb::PaymentKind>(t.kind);
                 table.row([
                     kind.clone(),
                     t.decided_by.clone(),
@@ -414,12 +378,7 @@ async fn run_async(args: ReportArgs) -> Result<()> {
             ]);
             let mut rows = Vec::new();
             for e in &r.entries {
-                let tier_name = short(
-                    pb::Tier::try_from(e.tier)
-                        .map(|k| k.as_str_name())
-                        .unwrap_or("?"),
-                    "TIER_",
-                );
+                let tier_name = short_name::<pb::Tier>(e.tier);
                 table.row([
                     e.complaint.clone(),
                     e.team.clone(),
@@ -440,11 +399,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_names_and_tiers() {
-        assert_eq!(
-            short("DEADLINE_STATUS_AT_RISK", "DEADLINE_STATUS_"),
-            "at_risk"
-        );
+    fn tiers() {
         assert_eq!(
             tier(&Some("tier2".into())).ok(),
             Some(pb::Tier::Tier2 as i32)

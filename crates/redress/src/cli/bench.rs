@@ -40,7 +40,7 @@ use tonic::Status;
 
 use super::client::{self, AuthedChannel, ClientArgs};
 use super::input::fresh_request_id;
-use super::table::Table;
+use super::rows::{Cell, Column, Rows};
 
 // ---------------------------------------------------------------------------------------
 // Arguments
@@ -643,18 +643,24 @@ async fn run_level(args: &BenchArgs, clients: u32, run_id: &str) -> Result<Level
 }
 
 fn render(report: &LevelReport) -> String {
-    let mut table = Table::new([
-        "RPC", "count", "per s", "p50 ms", "p99 ms", "p99.9 ms", "errors",
+    let mut rows = Rows::new([
+        Column::new("rpc", "RPC"),
+        Column::new("count", "count"),
+        Column::new("per_sec", "per s"),
+        Column::new("p50_ms", "p50 ms"),
+        Column::new("p99_ms", "p99 ms"),
+        Column::new("p999_ms", "p99.9 ms"),
+        Column::new("errors", "errors"),
     ]);
     for r in report.rpcs.iter().chain([&report.commands, &report.reads]) {
-        table.row([
-            r.rpc.clone(),
-            r.count.to_string(),
-            format!("{:.1}", r.per_sec),
-            format!("{:.2}", r.p50_ms),
-            format!("{:.2}", r.p99_ms),
-            format!("{:.2}", r.p999_ms),
-            r.errors.to_string(),
+        rows.push([
+            Cell::text(&r.rpc),
+            Cell::number(r.count),
+            Cell::decimal(r.per_sec, 1),
+            Cell::decimal(r.p50_ms, 2),
+            Cell::decimal(r.p99_ms, 2),
+            Cell::decimal(r.p999_ms, 2),
+            Cell::number(r.errors),
         ]);
     }
     format!(
@@ -662,7 +668,7 @@ fn render(report: &LevelReport) -> String {
         report.clients,
         report.seconds,
         report.operations,
-        table.render()
+        rows.text()
     )
 }
 

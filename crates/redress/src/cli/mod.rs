@@ -1,7 +1,8 @@
 //! The subcommands of the `redress` binary, one module each, and [`Command`], the table
 //! that sends each to its module. Client commands share [`client`] (connection, refusals),
 //! [`input`] and [`enums`] (what a person types, made ready for the wire), [`format`] (what
-//! the server sent, made readable) and [`table`] (plain-text tables).
+//! the server sent, made readable) and [`rows`], the one row model that prints every report
+//! and listing as a table (through [`table`]) or as JSON.
 
 mod bench;
 mod calendar;
@@ -12,6 +13,7 @@ mod format;
 mod health;
 mod input;
 mod report;
+mod rows;
 mod serve;
 mod store_admin;
 mod table;

@@ -45,7 +45,7 @@ pub struct Settings {
     pub instance: String,
     /// Where OpenTelemetry traces go; none exports none. Installed by `main` with the
     /// logging, not by [`Application`].
-    pub otlp: Option<crate::otel::OtlpSettings>,
+    pub otlp: Option<crate::observability::OtlpSettings>,
 }
 
 /// What a replica does.
@@ -145,7 +145,7 @@ impl Application {
             Calendars::with_adjustments(&[file_adjustments.clone(), recorded].concat()),
         ));
         if let Some(addr) = settings.metrics_listen {
-            crate::telemetry::install_exporter(addr)?;
+            crate::observability::serve_metrics(addr)?;
         }
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -186,7 +186,7 @@ impl Application {
             ServerRole::Reporting => None,
         };
         let sampler = self.metrics.then(|| {
-            tokio::spawn(crate::telemetry::sample(
+            tokio::spawn(crate::observability::sample_gauges(
                 self.state.clone(),
                 Duration::from_secs(15),
             ))

@@ -2,7 +2,7 @@
 //! this exact interface and output format (issue 2), so change it only compatibly.
 
 use std::io::{self, BufRead, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -51,16 +51,11 @@ pub enum CalendarCommand {
 }
 
 pub fn run(cmd: CalendarCommand) -> Result<()> {
+    let cal = cmd.calendar()?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match cmd {
-        CalendarCommand::Holidays {
-            region,
-            from,
-            to,
-            overrides,
-        } => {
-            let cal = calendar(&region, overrides)?;
+        CalendarCommand::Holidays { from, to, .. } => {
             for year in [from, to] {
                 if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
                     bail!("year {year} is outside the supported range {FIRST_YEAR}-{LAST_YEAR}");
@@ -73,29 +68,15 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
                 writeln!(out, "{}\t{}", h.date, h.name)?;
             }
         }
-        CalendarCommand::AddWorkingDays {
-            region,
-            date,
-            days,
-            overrides,
-        } => {
-            let cal = calendar(&region, overrides)?;
-            match (date, days) {
-                (Some(date), Some(days)) => {
-                    let d = cal.add_working_days(parse_date(&date)?, parse_days(&days)?);
-                    writeln!(out, "{d}")?;
-                }
-                (None, None) => batch(&cal, io::stdin().lock(), &mut out)?,
-                _ => bail!("give both --date and --days, or neither to read lines from stdin"),
+        CalendarCommand::AddWorkingDays { date, days, .. } => match (date, days) {
+            (Some(date), Some(days)) => {
+                let d = cal.add_working_days(parse_date(&date)?, parse_days(&days)?);
+                writeln!(out, "{d}")?;
             }
-        }
-        CalendarCommand::WorkingDaysBetween {
-            region,
-            from,
-            to,
-            overrides,
-        } => {
-            let cal = calendar(&region, overrides)?;
+            (None, None) => batch(&cal, io::stdin().lock(), &mut out)?,
+            _ => bail!("give both --date and --days, or neither to read lines from stdin"),
+        },
+        CalendarCommand::WorkingDaysBetween { from, to, .. } => {
             writeln!(
                 out,
                 "{}",
@@ -107,11 +88,27 @@ pub fn run(cmd: CalendarCommand) -> Result<()> {
     Ok(())
 }
 
-fn calendar(region: &str, overrides: Option<PathBuf>) -> Result<Calendar> {
+impl CalendarCommand {
+    /// The region's calendar with the overrides file applied, which every subcommand needs.
+    fn calendar(&self) -> Result<Calendar> {
+        let (CalendarCommand::Holidays {
+            region, overrides, ..
+        }
+        | CalendarCommand::AddWorkingDays {
+            region, overrides, ..
+        }
+        | CalendarCommand::WorkingDaysBetween {
+            region, overrides, ..
+        }) = self;
+        calendar(region, overrides.as_deref())
+    }
+}
+
+fn calendar(region: &str, overrides: Option<&Path>) -> Result<Calendar> {
     let region: Region = region.parse()?;
     let adjustments: Vec<Adjustment> = match overrides {
         Some(path) => {
-            let text = std::fs::read_to_string(&path)
+            let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read overrides file {}", path.display()))?;
             parse_overrides(&text).with_context(|| format!("in {}", path.display()))?
         }

@@ -12,7 +12,7 @@ use redress_api::server::Limits;
 use serde::Deserialize;
 
 use crate::app::{default_instance, Application, ServerRole, Settings};
-use crate::otel::OtlpSettings;
+use crate::observability::{self, LogFormat, OtlpSettings};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -90,7 +90,7 @@ struct FileConfig {
 }
 
 impl ServeArgs {
-    pub fn settings(self) -> Result<Settings> {
+    fn settings(self) -> Result<Settings> {
         let file: FileConfig = match &self.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -145,7 +145,20 @@ impl ServeArgs {
     }
 }
 
-pub async fn run(settings: Settings) -> Result<()> {
+/// Runs the server until ctrl-c or SIGTERM. The settings decide whether traces are
+/// exported, so logging starts after they are read; the exporter is flushed after the
+/// server has stopped.
+pub async fn run(args: ServeArgs, log_format: LogFormat) -> Result<()> {
+    let settings = args.settings()?;
+    let traces = observability::start(log_format, settings.otlp.as_ref())?;
+    let result = serve(settings).await;
+    if let Some(traces) = traces {
+        traces.shutdown().await;
+    }
+    result
+}
+
+async fn serve(settings: Settings) -> Result<()> {
     let app = Application::build(settings).await?;
     app.run(shutdown_signal()).await?;
     tracing::info!("shut down cleanly");

@@ -24,7 +24,7 @@ const BUCKETS: &[f64] = &[
 ];
 
 /// Serves `/metrics` on `addr` for the rest of the process.
-pub fn install_exporter(addr: SocketAddr) -> Result<()> {
+pub fn serve_metrics(addr: SocketAddr) -> Result<()> {
     PrometheusBuilder::new()
         .with_http_listener(addr)
         .set_buckets(BUCKETS)
@@ -36,7 +36,7 @@ pub fn install_exporter(addr: SocketAddr) -> Result<()> {
 }
 
 /// Samples gauges every `every` until aborted.
-pub async fn sample(state: AppState, every: Duration) {
+pub async fn sample_gauges(state: AppState, every: Duration) {
     loop {
         sample_once(&state).await;
         tokio::time::sleep(every).await;

@@ -1,6 +1,6 @@
 //! `ListComplaintHistory`: the audit trail of one complaint, read from the event store
-//! itself (the record of who did what, when; read-your-writes). Personal data is stripped
-//! unless the access policy lets the caller see it.
+//! itself (the record of who did what, when; read-your-writes), one page at a time in the
+//! database. Personal data is stripped unless the access policy lets the caller see it.
 
 use chrono::{DateTime, Utc};
 use cqrs_es::{DomainEvent, EventEnvelope};
@@ -41,24 +41,23 @@ impl ComplaintApi {
                 .parse()
                 .map_err(|_| status::invalid_page_token())?
         };
-        let events = self
+        // Sequences start at 1, so a token at or below 0 is the first page.
+        let after = usize::try_from(after).unwrap_or(0);
+        // One more than the page: whether it exists says whether there is a next page.
+        let mut events = self
             .store
-            .load_events::<Complaint>(id)
+            .load_events_page::<Complaint>(id, after, limit + 1)
             .await
             .map_err(|e| status::from_store(&e))?;
+        let more = events.len() > limit;
+        events.truncate(limit);
         let with_personal = may_see_personal(actor.role);
-        let mut entries = Vec::new();
-        for envelope in events
+        let entries = events
             .iter()
-            .filter(|e| e.sequence as i64 > after)
-            .take(limit)
-        {
-            entries.push(history_entry(envelope, with_personal)?);
-        }
+            .map(|e| history_entry(e, with_personal))
+            .collect::<Result<Vec<_>, _>>()?;
         let next_page_token = match entries.last() {
-            Some(last) if events.iter().any(|e| e.sequence as i64 > last.sequence) => {
-                last.sequence.to_string()
-            }
+            Some(last) if more => last.sequence.to_string(),
             _ => String::new(),
         };
         Ok(Response::new(pb::ListComplaintHistoryResponse {

@@ -32,7 +32,7 @@ pub use auth::{
     LocalSigningKey, Principal, TokenVerifier, ACCESS_TABLE, AUDIENCE, CASE_READERS, CASE_WORKERS,
     EVERYONE, HISTORY_READERS, ISSUER, JWKS_FILE, MANAGERS, SIGNING_KEY_FILE, TIER1,
 };
-pub use layers::{MetricsLayer, Observe, Observed, RpcMetrics, RpcTrace, TraceLayer};
+pub use layers::{MetricsLayer, TraceLayer};
 pub use server::{serve, AppState, Limits};
 pub use services::{
     AdminApi, CalendarApi, ComplaintApi, CorrespondenceApi, ReportingApi, SystemicLogApi,

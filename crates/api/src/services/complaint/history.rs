@@ -9,7 +9,7 @@ use redress_projections::queries::page_size;
 use tonic::{Request, Response, Status};
 
 use super::ComplaintApi;
-use crate::auth::{caller, may_see_personal};
+use crate::auth::{caller, Visibility};
 use crate::command::Resource;
 use crate::convert::{resource_id, timestamp_to_pb};
 use crate::pb;
@@ -51,7 +51,7 @@ impl ComplaintApi {
             .map_err(|e| status::from_store(&e))?;
         let more = events.len() > limit;
         events.truncate(limit);
-        let with_personal = may_see_personal(actor.role);
+        let with_personal = Complaint::shows_personal_to(&actor);
         let entries = events
             .iter()
             .map(|e| history_entry(e, with_personal))

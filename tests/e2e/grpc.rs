@@ -4,7 +4,7 @@
 //! every RPC and every role.
 
 use prost_types::Timestamp;
-use redress_api::access::{allowed_roles, EVERYONE, TABLE};
+use redress_api::{allowed_roles, ACCESS_TABLE, EVERYONE};
 use redress_domain::Role;
 use redress_e2e::{hours_ago, pb, request_id, TestApp};
 use redress_store::Backend;
@@ -333,6 +333,44 @@ async fn whole_life(backend: Backend) {
             .all(|e| !e.data_json.contains("Ada Testcase")
                 && !e.data_json.contains("ada@example.org"))
     );
+    // Page by page, the token of each page leads to the next and the last has none: the
+    // same entries as the one large page.
+    let mut paged = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = admin
+            .list_complaint_history(pb::ListComplaintHistoryRequest {
+                name: name.clone(),
+                page_size: 4,
+                page_token: page_token.clone(),
+            })
+            .await
+            .expect("a page of history")
+            .into_inner();
+        assert!(page.entries.len() <= 4);
+        paged.extend(page.entries);
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        assert_eq!(
+            page.next_page_token,
+            paged
+                .last()
+                .map(|e| e.sequence.to_string())
+                .unwrap_or_default()
+        );
+        page_token = page.next_page_token;
+    }
+    assert_eq!(paged, stripped.entries);
+    let err = admin
+        .list_complaint_history(pb::ListComplaintHistoryRequest {
+            name: name.clone(),
+            page_token: "not-a-token".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("a token this server did not issue");
+    assert_eq!(err.code(), Code::InvalidArgument);
     app.stop().await;
 }
 
@@ -585,7 +623,7 @@ async fn concurrent_updates_with_one_etag_exactly_one_wins() {
 #[tokio::test]
 async fn authorisation_table_every_rpc_every_role() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    for (path, _) in TABLE {
+    for (path, _) in ACCESS_TABLE {
         let allowed = allowed_roles(path).unwrap_or_default();
         for role in EVERYONE {
             let status = call_empty(&app, path, Some(*role)).await;

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use redress::app::{Application, Settings};
-use redress_api::auth::{unix_now, LocalSigningKey};
+use redress_api::{unix_now, LocalSigningKey};
 use redress_domain::{Actor, Role};
 use redress_store::testing::TestDatabase;
 use redress_store::Backend;

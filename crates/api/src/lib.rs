@@ -1,28 +1,44 @@
-//! The gRPC face of Redress: the generated contract (`proto/redress/v1`), one service
-//! implementation per module, authentication (JWT bearer tokens) and authorisation (one
-//! table from RPC to roles, in [`access`]), the mapping of domain refusals to
-//! `google.rpc.Status` ([`status`]), and the server assembly ([`server`]).
+//! # redress-api
 //!
-//! It knows nothing of SQL: it talks to the domain through the store facade and to the read
-//! side through the projections' query API.
+//! The gRPC face of Redress: the generated contract (`proto/redress/v1`), the services, who
+//! may call what and see what, and the mapping of every refusal and fault to a
+//! `google.rpc.Status`. It knows nothing of SQL: it runs commands through the store and
+//! reads the read side through the projections' query API.
+//!
+//! ## The map of this crate (in reading order)
+//! | module | what it is |
+//! |---|---|
+//! | [`proto`], [`pb`] | the generated protobuf and gRPC code, and the descriptor set for reflection |
+//! | `server.rs` | [`serve`]: the services, health and reflection, the layers, limits ([`Limits`]) and graceful shutdown, over an [`AppState`] |
+//! | `auth/` | who is calling and what they may do: `token.rs` (JWT bearer tokens: [`TokenVerifier`], the embedded [`LocalSigningKey`]), `layer.rs` (the [`AuthLayer`] every request passes first), `access.rs` (the access policy: [`ACCESS_TABLE`] from RPC to roles, and every visibility rule: which complaints a caller reads, who sees personal data, which team a report covers) |
+//! | `layers/` | the tower layers around every RPC, one `Observer` each over shared plumbing: `trace.rs` ([`TraceLayer`], a span per RPC joined to the caller's trace) and `metrics.rs` ([`MetricsLayer`]) |
+//! | `command.rs` | the one command path: a case is a `Resource` (aggregate, protobuf resource, collection, rendering); `Commands` creates, mutates, gets and executes for every resource, with request ids, etags and the caller as actor |
+//! | `services/` | one module per gRPC service: `complaint/` (`requests`, `resource`, `history`), `correspondence`, `systemic`, `reporting/` (by concern: `deadlines`, `watch`, `outcomes`, `signposting`, `caseload`, `systemic`), `calendar`, `admin` |
+//! | `status.rs` | every error mapping: domain refusals, failed commands, store faults, read-model queries, tokens, the gate ([`invalid_argument`] and friends) |
+//! | `convert.rs` | protobuf ↔ domain values: timestamps, dates, regions, ids, and enums by the domain's own names |
+//! | `services_in_force.rs` | [`ServicesInForce`]: the policy book and calendars in force, swapped whole when an operator adjusts a calendar |
 
-pub mod access;
-pub mod admin_service;
-pub mod auth;
-pub mod calendar_service;
-pub mod complaint_service;
-pub mod convert;
-pub mod correspondence_service;
-pub mod execute;
-pub mod gate;
-pub mod metrics_layer;
-pub mod mutation;
-pub mod reporting_service;
-pub mod server;
-pub mod services_in_force;
-pub mod status;
-pub mod systemic_service;
-pub mod trace_layer;
+mod auth;
+mod command;
+mod convert;
+mod layers;
+mod server;
+mod services;
+mod services_in_force;
+mod status;
+
+pub use auth::{
+    allowed_roles, bearer, is_public, is_read, unix_now, AuthError, AuthGate, AuthLayer, Claims,
+    LocalSigningKey, Principal, TokenVerifier, ACCESS_TABLE, AUDIENCE, CASE_READERS, CASE_WORKERS,
+    EVERYONE, HISTORY_READERS, ISSUER, JWKS_FILE, MANAGERS, SIGNING_KEY_FILE, TIER1,
+};
+pub use layers::{MetricsLayer, TraceLayer};
+pub use server::{serve, AppState, Limits};
+pub use services::{
+    AdminApi, CalendarApi, ComplaintApi, CorrespondenceApi, ReportingApi, SystemicLogApi,
+};
+pub use services_in_force::ServicesInForce;
+pub use status::{invalid_argument, ERROR_DOMAIN};
 
 /// Generated protobuf and gRPC code.
 pub mod proto {

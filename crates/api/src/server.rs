@@ -13,13 +13,8 @@ use tonic_health::server::HealthReporter;
 
 use redress_store::Store;
 
-use crate::admin_service::AdminApi;
-use crate::auth::TokenVerifier;
-use crate::calendar_service::CalendarApi;
-use crate::complaint_service::ComplaintApi;
-use crate::correspondence_service::CorrespondenceApi;
-use crate::gate::AuthLayer;
-use crate::metrics_layer::MetricsLayer;
+use crate::auth::{AuthLayer, TokenVerifier};
+use crate::layers::{MetricsLayer, TraceLayer};
 use crate::pb::admin_service_server::AdminServiceServer;
 use crate::pb::calendar_service_server::CalendarServiceServer;
 use crate::pb::complaint_service_server::ComplaintServiceServer;
@@ -27,10 +22,10 @@ use crate::pb::correspondence_service_server::CorrespondenceServiceServer;
 use crate::pb::reporting_service_server::ReportingServiceServer;
 use crate::pb::systemic_log_service_server::SystemicLogServiceServer;
 use crate::proto::FILE_DESCRIPTOR_SET;
-use crate::reporting_service::ReportingApi;
+use crate::services::{
+    AdminApi, CalendarApi, ComplaintApi, CorrespondenceApi, ReportingApi, SystemicLogApi,
+};
 use crate::services_in_force::ServicesInForce;
-use crate::systemic_service::SystemicLogApi;
-use crate::trace_layer::TraceLayer;
 
 /// Limits that protect the server from slow or oversized clients.
 #[derive(Debug, Clone)]
@@ -174,8 +169,8 @@ pub async fn serve(
         .timeout(limits.request_timeout)
         .concurrency_limit_per_connection(limits.concurrency_per_connection)
         .load_shed(true)
-        .layer(TraceLayer)
-        .layer(MetricsLayer)
+        .layer(TraceLayer::default())
+        .layer(MetricsLayer::default())
         .layer(AuthLayer::new(verifier).read_only(state.read_only));
     let router = builder
         .add_service(health_service)

@@ -5,6 +5,8 @@ use std::sync::{Arc, RwLock};
 
 use redress_calendar::Calendars;
 use redress_domain::DomainServices;
+use redress_projections::ReadModels;
+use redress_store::Store;
 
 #[derive(Debug, Clone)]
 pub struct ServicesInForce(Arc<RwLock<Arc<DomainServices>>>);
@@ -23,6 +25,17 @@ impl ServicesInForce {
 
     pub fn calendars(&self) -> Arc<Calendars> {
         self.current().calendars.clone()
+    }
+
+    /// The read models on `reads`, judged (deadline statuses) under the policy book and
+    /// calendars in force now.
+    pub fn read_models(&self, reads: &Store) -> ReadModels {
+        let services = self.current();
+        ReadModels::new(
+            reads.clone(),
+            services.policies.clone(),
+            services.calendars.clone(),
+        )
     }
 
     /// Puts new calendars in force, keeping the policy book.

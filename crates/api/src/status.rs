@@ -1,10 +1,14 @@
-//! Refusals as `google.rpc.Status`: a code used consistently, a message a case manager can
-//! act on, an `ErrorInfo` with a stable UPPER_SNAKE reason, and `BadRequest` field
-//! violations where one field is at fault.
+//! Every error mapping of the API, in one place: refusals and faults as `google.rpc.Status`
+//! with a code used consistently, a message a case manager can act on, an `ErrorInfo` with a
+//! stable UPPER_SNAKE reason, and `BadRequest` field violations where one field is at fault.
+//! Domain refusals ([`from_domain`]), failed commands ([`from_command`]), store faults
+//! ([`from_store`]), read-model queries ([`from_read`]), tokens ([`unauthenticated`]) and the
+//! gate's refusals all come through here.
 
 use std::collections::HashMap;
 
 use redress_domain::{DomainError, ErrorKind};
+use redress_projections::ReadError;
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
@@ -29,6 +33,11 @@ pub fn invalid_argument(field: &str, message: impl Into<String>) -> Status {
         "INVALID_ARGUMENT",
         Some(field),
     )
+}
+
+/// A `page_token` this server did not issue.
+pub fn invalid_page_token() -> Status {
+    invalid_argument("page_token", "page_token is not one this server issued")
 }
 
 /// A refusal by the domain, mapped by its kind.
@@ -136,6 +145,19 @@ where
 pub fn from_store(err: &redress_store::StoreError) -> Status {
     tracing::error!(error = %err, "store error");
     internal("the case store is unavailable")
+}
+
+/// A failed read-model query: a bad page token or argument is the caller's to fix; anything
+/// else is a fault, logged in full and reported without internals.
+pub fn from_read(err: ReadError) -> Status {
+    match err {
+        ReadError::InvalidPageToken => invalid_page_token(),
+        ReadError::InvalidArgument(m) => invalid_argument("request", m),
+        other => {
+            tracing::error!(error = %other, "read model query failed");
+            internal("the reporting store is unavailable")
+        }
+    }
 }
 
 /// Domain errors as the API sees them.

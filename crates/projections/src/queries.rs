@@ -21,12 +21,19 @@ use crate::db::{from_us, us, Cell, Cells, ReadError, Reader};
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 1000;
 
-fn page_size(n: u32) -> i64 {
-    i64::from(if n == 0 {
-        DEFAULT_PAGE_SIZE
+/// A page size within `1..=max`: `default` when none is asked for (0). The API's complaint
+/// history uses it too, with its own default and maximum.
+pub fn page_size(requested: u32, default: u32, max: u32) -> u32 {
+    if requested == 0 {
+        default
     } else {
-        n.min(MAX_PAGE_SIZE)
-    })
+        requested.min(max)
+    }
+}
+
+/// The row limit of a read-model list query.
+fn row_limit(requested: u32) -> i64 {
+    i64::from(page_size(requested, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
 }
 
 /// Encodes a keyset position `(due_us, id)` as an opaque token.
@@ -420,7 +427,7 @@ impl ReadModels {
         req: &AtRiskRequest,
     ) -> Result<Page<DeadlineView>, ReadError> {
         let n = self.at_risk_days();
-        let limit = page_size(req.page_size);
+        let limit = row_limit(req.page_size);
         let after = decode_token(&req.page_token)?;
         let t = us(req.as_of);
         let mut params: Vec<SqlValue> = Vec::new();
@@ -503,7 +510,7 @@ impl ReadModels {
         &self,
         req: &DueBetweenRequest,
     ) -> Result<Page<DeadlineView>, ReadError> {
-        let limit = page_size(req.page_size);
+        let limit = row_limit(req.page_size);
         let after = decode_token(&req.page_token)?;
         let mut params: Vec<SqlValue> = vec![us(req.from).into(), us(req.to).into()];
         let (filter, fp) = Self::filter_sql(&req.filter, 3);
@@ -678,7 +685,7 @@ impl ReadModels {
         page_size_req: u32,
         page_token: &str,
     ) -> Result<Page<SignpostingGap>, ReadError> {
-        let limit = page_size(page_size_req);
+        let limit = row_limit(page_size_req);
         let after = decode_token(page_token)?;
         let mut params: Vec<SqlValue> = Vec::new();
         let mut cond =
@@ -776,7 +783,7 @@ impl ReadModels {
         page_size_req: u32,
         page_token: &str,
     ) -> Result<Page<CaseloadEntry>, ReadError> {
-        let limit = page_size(page_size_req);
+        let limit = row_limit(page_size_req);
         let after = decode_token(page_token)?;
         let mut params: Vec<SqlValue> = Vec::new();
         let mut cond = String::from("1 = 1");
@@ -1114,8 +1121,10 @@ mod tests {
 
     #[test]
     fn page_size_defaults_and_caps() {
-        assert_eq!(page_size(0), 50);
-        assert_eq!(page_size(10), 10);
-        assert_eq!(page_size(1_000_000), 1000);
+        assert_eq!(row_limit(0), 50);
+        assert_eq!(row_limit(10), 10);
+        assert_eq!(row_limit(1_000_000), 1000);
+        assert_eq!(page_size(0, 100, 1000), 100);
+        assert_eq!(page_size(5, 100, 1000), 5);
     }
 }

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use redress_api::auth::{LocalSigningKey, TokenVerifier};
-use redress_api::server::{self, AppState, Limits};
-use redress_api::services_in_force::ServicesInForce;
+use redress_api::ServicesInForce;
+use redress_api::{AppState, Limits};
+use redress_api::{LocalSigningKey, TokenVerifier};
 use redress_calendar::{parse_overrides, Adjustment, Calendars};
 use redress_domain::{DomainServices, Policy, PolicyBook};
 use redress_projections::calendar::adjustments;
@@ -204,7 +204,7 @@ impl Application {
             separate_read_replica = !self.state.reads.same_database(&self.state.store),
             "redress serving gRPC"
         );
-        let result = server::serve(
+        let result = redress_api::serve(
             self.listener,
             self.verifier,
             self.state.clone(),

@@ -8,7 +8,7 @@ use std::process::Output;
 use anyhow::{ensure, Context, Result};
 use chrono::{Duration, SecondsFormat, Utc};
 use redress::app::{Application, Settings};
-use redress_api::auth::{unix_now, LocalSigningKey};
+use redress_api::{unix_now, LocalSigningKey};
 use redress_domain::{Actor, Role};
 use serde_json::Value;
 

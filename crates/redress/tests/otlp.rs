@@ -20,8 +20,8 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
 use opentelemetry_proto::tonic::trace::v1::Span;
-use redress_api::auth::{unix_now, LocalSigningKey};
 use redress_api::pb;
+use redress_api::{unix_now, LocalSigningKey};
 use redress_domain::{Actor, Role};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpListener;

@@ -97,8 +97,7 @@ mod tests {
 
     #[test]
     fn describes_reason_and_field() {
-        let status =
-            redress_api::status::invalid_argument("received_at", "received_at is in the future");
+        let status = redress_api::invalid_argument("received_at", "received_at is in the future");
         let text = describe(&status);
         assert!(text.contains("InvalidArgument"), "{text}");
         assert!(text.contains("[INVALID_ARGUMENT]"), "{text}");

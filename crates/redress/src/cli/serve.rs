@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use redress_api::server::Limits;
+use redress_api::Limits;
 use serde::Deserialize;
 
 use crate::app::{default_instance, Application, ServerRole, Settings};

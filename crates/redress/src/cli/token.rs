@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use redress_api::auth::{unix_now, LocalSigningKey};
+use redress_api::{unix_now, LocalSigningKey};
 use redress_domain::{Actor, Role};
 
 #[derive(Debug, Args)]

@@ -133,7 +133,7 @@ mod tests {
             assert!(exporter_internal(target), "{target}");
         }
         for target in [
-            "redress_api::execute",
+            "redress_api::command",
             "redress_store::runner",
             "towering",
             "h2o",

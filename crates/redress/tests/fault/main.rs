@@ -22,10 +22,10 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context, Result};
-use redress_api::auth::{unix_now, LocalSigningKey};
 use redress_api::pb;
 use redress_api::pb::admin_service_client::AdminServiceClient;
 use redress_api::pb::complaint_service_client::ComplaintServiceClient;
+use redress_api::{unix_now, LocalSigningKey};
 use redress_domain::{Actor, Role};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;

@@ -2,45 +2,18 @@
 //! named when refused. The domain then checks the rules.
 
 use redress_domain::{
-    ComplaintAction, ComplexNeed, ConcernKind, ContactMethod, EscalatedTo, EscalationReason,
-    FeedbackDeadline, Finding, Issue, Outcome, PaymentKind, ReferralBody, RepresentativePersonal,
-    RootCause, SptDecision,
+    Complaint, ComplaintAction, EscalationReason, FeedbackDeadline, Finding, Issue, Outcome,
+    RepresentativePersonal, RootCause, SptDecision,
 };
-use tonic::Status;
 
-use crate::convert::{date, optional_text, pence, text, timestamp};
+use crate::command::mutation;
+use crate::convert::{date, enum_in, enums_in, optional_text, pence, text, timestamp};
 use crate::pb;
 use crate::status::invalid_argument;
-use crate::{mutation, pb_enum_in};
 
-fn contact_method(value: i32, field: &'static str) -> Result<ContactMethod, Status> {
-    match field {
-        "method" => pb_enum_in!(pb::ContactMethod, "CONTACT_METHOD_", value, "method"),
-        _ => pb_enum_in!(
-            pb::ContactMethod,
-            "CONTACT_METHOD_",
-            value,
-            "preferred_contact"
-        ),
-    }
-}
-
-fn payment_kind(value: i32) -> Result<PaymentKind, Status> {
-    pb_enum_in!(pb::PaymentKind, "PAYMENT_KIND_", value, "kind")
-}
-
-fn referral_body(value: i32) -> Result<ReferralBody, Status> {
-    pb_enum_in!(pb::ReferralBody, "REFERRAL_BODY_", value, "body")
-}
-
-/// Converts every element of a repeated enum field.
-fn each<T>(values: &[i32], one: impl Fn(i32) -> Result<T, Status>) -> Result<Vec<T>, Status> {
-    values.iter().map(|v| one(*v)).collect()
-}
-
-mutation!(pb::RecordInitialContactRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordInitialContactRequest => Complaint, |r| Ok(
     ComplaintAction::RecordInitialContact {
-        method: contact_method(r.method, "method")?,
+        method: enum_in(r.method, "method")?,
         suitability_checked: r.suitability_checked,
         offered_direct_contact: r.offered_direct_contact,
         issues: r
@@ -56,41 +29,36 @@ mutation!(pb::RecordInitialContactRequest => ComplaintAction, |r| Ok(
     }
 ));
 
-mutation!(pb::RecordInvestigationStepRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordInvestigationStepRequest => Complaint, |r| Ok(
     ComplaintAction::RecordInvestigationStep {
-        step: pb_enum_in!(
-            pb::InvestigationStepKind,
-            "INVESTIGATION_STEP_KIND_",
-            r.step,
-            "step"
-        )?,
+        step: enum_in(r.step, "step")?,
         evidence_id: r.evidence_id,
         description: r.description,
         validated: r.validated,
     }
 ));
 
-mutation!(pb::ValidateEvidenceRequest => ComplaintAction, |r| Ok(
+mutation!(pb::ValidateEvidenceRequest => Complaint, |r| Ok(
     ComplaintAction::ValidateEvidence {
         evidence_id: r.evidence_id
     }
 ));
 
-mutation!(pb::RecordStaffAssuranceRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordStaffAssuranceRequest => Complaint, |r| Ok(
     ComplaintAction::RecordStaffAssurance {
         obtained: r.obtained,
         note: r.note,
     }
 ));
 
-mutation!(pb::AgreeResolutionPlanRequest => ComplaintAction, |r| Ok(
+mutation!(pb::AgreeResolutionPlanRequest => Complaint, |r| Ok(
     ComplaintAction::AgreeResolutionPlan {
         target_date: date(r.target_date, "target_date")?,
         actions: r.actions,
     }
 ));
 
-mutation!(pb::ReviseResolutionPlanRequest => ComplaintAction, |r| Ok(
+mutation!(pb::ReviseResolutionPlanRequest => Complaint, |r| Ok(
     ComplaintAction::ReviseResolutionPlan {
         target_date: date(r.target_date, "target_date")?,
         actions: r.actions,
@@ -98,7 +66,7 @@ mutation!(pb::ReviseResolutionPlanRequest => ComplaintAction, |r| Ok(
     }
 ));
 
-mutation!(pb::RecordRootCauseRequest => ComplaintAction, |r| {
+mutation!(pb::RecordRootCauseRequest => Complaint, |r| {
     let rc = r
         .root_cause
         .ok_or_else(|| invalid_argument("root_cause", "root_cause is required"))?;
@@ -112,7 +80,7 @@ mutation!(pb::RecordRootCauseRequest => ComplaintAction, |r| {
     })
 });
 
-mutation!(pb::RecordFindingsRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordFindingsRequest => Complaint, |r| Ok(
     ComplaintAction::RecordFindings {
         findings: r
             .findings
@@ -127,40 +95,40 @@ mutation!(pb::RecordFindingsRequest => ComplaintAction, |r| Ok(
     }
 ));
 
-mutation!(pb::DecideOutcomeRequest => ComplaintAction, |r| {
-    let outcome: Outcome = pb_enum_in!(pb::Outcome, "OUTCOME_", r.outcome, "outcome")?;
+mutation!(pb::DecideOutcomeRequest => Complaint, |r| {
+    let outcome: Outcome = enum_in(r.outcome, "outcome")?;
     Ok(ComplaintAction::DecideOutcome {
         outcome,
         summary: r.summary,
     })
 });
 
-mutation!(pb::RecordRedressRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordRedressRequest => Complaint, |r| Ok(
     ComplaintAction::RecordRedress {
         apology: r.apology,
         remedial_assurance: r.remedial_assurance,
     }
 ));
 
-mutation!(pb::AwardSpecialPaymentRequest => ComplaintAction, |r| Ok(
+mutation!(pb::AwardSpecialPaymentRequest => Complaint, |r| Ok(
     ComplaintAction::AwardSpecialPayment {
         payment_id: r.payment_id,
-        kind: payment_kind(r.kind)?,
+        kind: enum_in(r.kind, "kind")?,
         amount_pence: pence(r.amount_pence, "amount_pence")?,
         reason: r.reason,
     }
 ));
 
-mutation!(pb::ReferSpecialPaymentRequest => ComplaintAction, |r| Ok(
+mutation!(pb::ReferSpecialPaymentRequest => Complaint, |r| Ok(
     ComplaintAction::ReferSpecialPayment {
         payment_id: r.payment_id,
-        kind: payment_kind(r.kind)?,
+        kind: enum_in(r.kind, "kind")?,
         amount_pence: pence(r.amount_pence, "amount_pence")?,
         reason: r.reason,
     }
 ));
 
-mutation!(pb::DecideSpecialPaymentRequest => ComplaintAction, |r| {
+mutation!(pb::DecideSpecialPaymentRequest => Complaint, |r| {
     use pb::decide_special_payment_request::Decision;
     let decision = match r.decision {
         Some(Decision::ApproveAmountPence(p)) => SptDecision::Approve {
@@ -182,27 +150,27 @@ mutation!(pb::DecideSpecialPaymentRequest => ComplaintAction, |r| {
     })
 });
 
-mutation!(pb::InviteFurtherEvidenceRequest => ComplaintAction, |r| Ok(
+mutation!(pb::InviteFurtherEvidenceRequest => Complaint, |r| Ok(
     ComplaintAction::InviteFurtherEvidence { note: r.note }
 ));
 
-mutation!(pb::RecordFurtherEvidenceRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordFurtherEvidenceRequest => Complaint, |r| Ok(
     ComplaintAction::RecordFurtherEvidence { note: r.note }
 ));
 
-mutation!(pb::CommunicateOutcomeRequest => ComplaintAction, |r| Ok(
+mutation!(pb::CommunicateOutcomeRequest => Complaint, |r| Ok(
     ComplaintAction::CommunicateOutcome {
-        method: contact_method(r.method, "method")?,
+        method: enum_in(r.method, "method")?,
         suitability_checked: r.suitability_checked,
         payment_explanation: optional_text(r.payment_explanation),
     }
 ));
 
-mutation!(pb::SignpostComplaintRequest => ComplaintAction, |_r| Ok(ComplaintAction::Signpost));
+mutation!(pb::SignpostComplaintRequest => Complaint, |_r| Ok(ComplaintAction::Signpost));
 
-mutation!(pb::EscalateComplaintRequest => ComplaintAction, |r| {
+mutation!(pb::EscalateComplaintRequest => Complaint, |r| {
     let reason: EscalationReason =
-        pb_enum_in!(pb::EscalationReason, "ESCALATION_REASON_", r.reason, "reason")?;
+        enum_in(r.reason, "reason")?;
     Ok(ComplaintAction::EscalateToTier2 {
         escalation_received_at: timestamp(r.escalation_receive_time, "escalation_receive_time")?,
         reason,
@@ -210,14 +178,14 @@ mutation!(pb::EscalateComplaintRequest => ComplaintAction, |r| {
     })
 });
 
-mutation!(pb::HoldCaseConferenceRequest => ComplaintAction, |r| Ok(
+mutation!(pb::HoldCaseConferenceRequest => Complaint, |r| Ok(
     ComplaintAction::HoldCaseConference {
         attendees: r.attendees,
         decision: r.decision,
     }
 ));
 
-mutation!(pb::AgreeFeedbackActionRequest => ComplaintAction, |r| {
+mutation!(pb::AgreeFeedbackActionRequest => Complaint, |r| {
     use pb::agree_feedback_action_request::Deadline;
     let deadline = match r.deadline {
         Some(Deadline::Simple(true)) => FeedbackDeadline::Simple,
@@ -240,51 +208,45 @@ mutation!(pb::AgreeFeedbackActionRequest => ComplaintAction, |r| {
     })
 });
 
-mutation!(pb::ConfirmFeedbackActionRequest => ComplaintAction, |r| Ok(
+mutation!(pb::ConfirmFeedbackActionRequest => Complaint, |r| Ok(
     ComplaintAction::ConfirmFeedbackAction {
         action_id: r.action_id,
         note: r.note,
     }
 ));
 
-mutation!(pb::RecategoriseComplaintRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecategoriseComplaintRequest => Complaint, |r| Ok(
     ComplaintAction::Recategorise {
         categories: r.categories,
         reason: r.reason,
     }
 ));
 
-mutation!(pb::RecordSafeguardingConcernRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordSafeguardingConcernRequest => Complaint, |r| Ok(
     ComplaintAction::RecordSafeguardingConcern {
         concern_id: r.concern_id,
-        kinds: each(&r.kinds, |v| -> Result<ConcernKind, Status> {
-            pb_enum_in!(pb::ConcernKind, "CONCERN_KIND_", v, "kinds")
-        })?,
+        kinds: enums_in(&r.kinds, "kinds")?,
         immediate: r.immediate,
-        escalated_to: each(&r.escalated_to, |v| -> Result<EscalatedTo, Status> {
-            pb_enum_in!(pb::EscalatedTo, "ESCALATED_TO_", v, "escalated_to")
-        })?,
+        escalated_to: enums_in(&r.escalated_to, "escalated_to")?,
         note: r.note,
     }
 ));
 
-mutation!(pb::ResolveSafeguardingConcernRequest => ComplaintAction, |r| Ok(
+mutation!(pb::ResolveSafeguardingConcernRequest => Complaint, |r| Ok(
     ComplaintAction::ResolveSafeguardingConcern {
         concern_id: r.concern_id,
         resolution: r.resolution,
     }
 ));
 
-mutation!(pb::RecordComplexNeedsRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordComplexNeedsRequest => Complaint, |r| Ok(
     ComplaintAction::RecordComplexNeeds {
-        needs: each(&r.needs, |v| -> Result<ComplexNeed, Status> {
-            pb_enum_in!(pb::ComplexNeed, "COMPLEX_NEED_", v, "needs")
-        })?,
+        needs: enums_in(&r.needs, "needs")?,
         note: r.note,
     }
 ));
 
-mutation!(pb::AddRepresentativeRequest => ComplaintAction, |r| Ok(
+mutation!(pb::AddRepresentativeRequest => Complaint, |r| Ok(
     ComplaintAction::AddRepresentative {
         representative_id: r.representative_id,
         organisation: r.organisation,
@@ -297,39 +259,39 @@ mutation!(pb::AddRepresentativeRequest => ComplaintAction, |r| Ok(
     }
 ));
 
-mutation!(pb::WithdrawConsentRequest => ComplaintAction, |r| Ok(
+mutation!(pb::WithdrawConsentRequest => Complaint, |r| Ok(
     ComplaintAction::WithdrawConsent {
         representative_id: r.representative_id,
         reason: r.reason,
     }
 ));
 
-mutation!(pb::ReassignCaseManagerRequest => ComplaintAction, |r| Ok(
+mutation!(pb::ReassignCaseManagerRequest => Complaint, |r| Ok(
     ComplaintAction::ReassignCaseManager {
         case_manager: r.case_manager
     }
 ));
 
-mutation!(pb::RecordReferralRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordReferralRequest => Complaint, |r| Ok(
     ComplaintAction::RecordReferral {
-        body: referral_body(r.body)?,
+        body: enum_in(r.body, "body")?,
         reference: r.reference,
     }
 ));
 
-mutation!(pb::RecordReferralResultRequest => ComplaintAction, |r| Ok(
+mutation!(pb::RecordReferralResultRequest => Complaint, |r| Ok(
     ComplaintAction::RecordReferralResult {
-        body: referral_body(r.body)?,
+        body: enum_in(r.body, "body")?,
         result: r.result,
     }
 ));
 
-mutation!(pb::RecalculateDeadlinesRequest => ComplaintAction, |_r| Ok(
+mutation!(pb::RecalculateDeadlinesRequest => Complaint, |_r| Ok(
     ComplaintAction::RecalculateDeadlines
 ));
 
-mutation!(pb::WithdrawComplaintRequest => ComplaintAction, |r| Ok(ComplaintAction::Withdraw {
+mutation!(pb::WithdrawComplaintRequest => Complaint, |r| Ok(ComplaintAction::Withdraw {
     reason: r.reason
 }));
 
-mutation!(pb::CloseComplaintRequest => ComplaintAction, |_r| Ok(ComplaintAction::Close));
+mutation!(pb::CloseComplaintRequest => Complaint, |_r| Ok(ComplaintAction::Close));

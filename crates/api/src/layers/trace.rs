@@ -8,31 +8,18 @@
 //! span fields so that they do not repeat on every log line; without the OpenTelemetry
 //! layer those calls do nothing.
 
-use std::task::{Context, Poll};
+use std::fmt::Display;
 
-use futures_util::future::BoxFuture;
 use opentelemetry::propagation::{Extractor, TextMapPropagator};
 use opentelemetry::trace::{Status, TraceContextExt};
 use opentelemetry_sdk::propagation::TraceContextPropagator;
-use tower::{Layer, Service};
-use tracing::Instrument;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
+use super::{grpc_code, Observer};
+
+/// Opens the RPC's span and records its gRPC status.
 #[derive(Debug, Clone, Default)]
-pub struct TraceLayer;
-
-impl<S> Layer<S> for TraceLayer {
-    type Service = RpcTrace<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        RpcTrace { inner }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct RpcTrace<S> {
-    inner: S,
-}
+pub struct RpcTrace;
 
 /// Reads propagation headers (`traceparent`, `tracestate`) from an HTTP/2 request.
 struct Headers<'a>(&'a http::HeaderMap);
@@ -74,7 +61,7 @@ fn rpc_span(path: &str, headers: &http::HeaderMap) -> tracing::Span {
 /// as an error, following the OpenTelemetry conventions for gRPC servers.
 fn record_status<B>(span: &tracing::Span, response: &http::Response<B>) {
     use tonic::Code;
-    let code = crate::metrics_layer::grpc_code(response);
+    let code = grpc_code(response);
     span.set_attribute("rpc.grpc.status_code", i64::from(code as i32));
     if matches!(
         code,
@@ -89,36 +76,17 @@ fn record_status<B>(span: &tracing::Span, response: &http::Response<B>) {
     }
 }
 
-impl<S, B, R> Service<http::Request<B>> for RpcTrace<S>
-where
-    S: Service<http::Request<B>, Response = http::Response<R>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: std::fmt::Display,
-    B: Send + 'static,
-    R: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
+impl Observer for RpcTrace {
+    type Scope = ();
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+    fn begin<B>(&self, request: &http::Request<B>) -> ((), tracing::Span) {
+        ((), rpc_span(request.uri().path(), request.headers()))
     }
 
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let span = rpc_span(request.uri().path(), request.headers());
-        let future = span.in_scope(|| self.inner.call(request));
-        Box::pin(
-            async move {
-                let result = future.await;
-                let span = tracing::Span::current();
-                match &result {
-                    Ok(response) => record_status(&span, response),
-                    Err(e) => span.set_status(Status::error(e.to_string())),
-                }
-                result
-            }
-            .instrument(span),
-        )
+    fn end<R, E: Display>((): (), span: &tracing::Span, result: &Result<http::Response<R>, E>) {
+        match result {
+            Ok(response) => record_status(span, response),
+            Err(e) => span.set_status(Status::error(e.to_string())),
+        }
     }
 }

@@ -1,21 +1,20 @@
 //! `CalendarService`: the working-day calendar over gRPC, with the operator adjustments in
-//! force.
-
-use redress_calendar::{FIRST_YEAR, LAST_YEAR};
-use tonic::{Request, Response, Status};
+//! force (SPEC D7). An adjustment is a command on the region's calendar-adjustment
+//! aggregate, run through the one command path.
 
 use chrono::Utc;
-use redress_calendar::Change;
+use redress_calendar::{Change, FIRST_YEAR, LAST_YEAR};
 use redress_domain::{
     CalendarAdjustment, CalendarAdjustmentAction, CalendarAdjustmentCommand, CommandMeta,
 };
 use redress_projections::calendar::{adjustments, StoredAdjustment};
 use redress_projections::Reader;
 use redress_store::Store;
+use tonic::{Request, Response, Status};
 
+use crate::auth::{caller, principal};
+use crate::command::{Commands, Invocation};
 use crate::convert::{date, date_to_pb, region, region_to_pb, text};
-use crate::execute::{execute, Invocation};
-use crate::gate::principal;
 use crate::pb;
 use crate::pb::calendar_service_server::CalendarService;
 use crate::pb::{
@@ -23,18 +22,26 @@ use crate::pb::{
     CountWorkingDaysResponse, Holiday, ListHolidaysRequest, ListHolidaysResponse,
 };
 use crate::services_in_force::ServicesInForce;
-use crate::status;
-use crate::status::invalid_argument;
+use crate::status::{self, invalid_argument};
+
+/// The collection in the idempotency keys of calendar adjustments (one case per region).
+const COLLECTION: &str = "calendars";
 
 #[derive(Debug, Clone)]
 pub struct CalendarApi {
+    commands: Commands,
+    /// Where the adjustments read model is queried.
     store: Store,
     services: ServicesInForce,
 }
 
 impl CalendarApi {
     pub fn new(store: Store, services: ServicesInForce) -> Self {
-        CalendarApi { store, services }
+        CalendarApi {
+            commands: Commands::new(store.clone(), services.clone()),
+            store,
+            services,
+        }
     }
 }
 
@@ -140,8 +147,7 @@ impl CalendarService for CalendarApi {
         request: Request<pb::AdjustCalendarRequest>,
     ) -> Result<Response<pb::AdjustCalendarResponse>, Status> {
         use pb::adjust_calendar_request::Change as Wire;
-        let actor = principal(&request)?.actor.clone();
-        let r = request.into_inner();
+        let (actor, r) = caller(request)?;
         let region = region(r.region, "region")?;
         let day = date(r.date, "date")?;
         let reason = text(r.reason, "reason")?;
@@ -178,15 +184,10 @@ impl CalendarService for CalendarApi {
             meta: CommandMeta::new(actor.clone(), now, now),
             action,
         };
-        let call = Invocation {
-            actor: &actor,
-            collection: "calendars",
-            id: region.as_str(),
-            request_id: &r.request_id,
-            expected: None,
-            now,
-        };
-        execute::<CalendarAdjustment>(&self.store, &self.services, call, command).await?;
+        let call = Invocation::new(actor, region.as_str().to_owned(), r.request_id, now, now);
+        self.commands
+            .execute::<CalendarAdjustment>(COLLECTION, &call, command)
+            .await?;
         let recorded = StoredAdjustment {
             adjustment: redress_calendar::Adjustment {
                 region,
@@ -194,7 +195,7 @@ impl CalendarService for CalendarApi {
                 change,
             },
             reason,
-            actor_user_id: actor.user_id.clone(),
+            actor_user_id: call.actor.user_id,
             event_sequence: 0,
             recalculated: false,
         };
@@ -211,10 +212,7 @@ impl CalendarService for CalendarApi {
         principal(&request)?;
         let all = adjustments(&Reader::new(self.store.clone()))
             .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "calendar adjustments query failed");
-                status::internal("the reporting store is unavailable")
-            })?;
+            .map_err(status::from_read)?;
         Ok(Response::new(pb::ListCalendarAdjustmentsResponse {
             adjustments: all.iter().map(adjustment_to_pb).collect(),
         }))

@@ -1,11 +1,31 @@
-//! From the complaint aggregate's state to the `Complaint` resource. Personal data is added
-//! only when the caller may see it (SPEC P1, P3).
+//! The complaint as a [`Resource`]: from the aggregate's state to the `Complaint` resource.
+//! Personal data is added only when the access policy says the caller may see it (SPEC P1,
+//! P3).
 
-use redress_domain::{Complaint, PersonalDetails, TierState};
+use redress_domain::{
+    CommandMeta, Complaint, ComplaintAction, ComplaintCommand, PersonalDetails, TierState,
+};
 
-use crate::convert::{date_to_pb, region_to_pb, timestamp_to_pb};
+use tonic::Status;
+
+use crate::command::Resource;
+use crate::convert::{date_to_pb, enum_in, enum_out, optional_text, region_to_pb, timestamp_to_pb};
 use crate::pb;
-use crate::pb_enum_out;
+
+/// Personal details from the wire; `contact_field` names the preferred contact method's
+/// field in a refusal.
+pub fn personal_from_pb(
+    p: pb::ComplainantDetails,
+    contact_field: &str,
+) -> Result<PersonalDetails, Status> {
+    Ok(PersonalDetails {
+        name: p.display_name,
+        address: optional_text(p.address),
+        email: optional_text(p.email),
+        phone: optional_text(p.phone),
+        preferred_contact: enum_in(p.preferred_contact, contact_field)?,
+    })
+}
 
 /// Personal details on the wire (only for callers who may see them).
 pub fn complainant_to_pb(p: &PersonalDetails) -> pb::ComplainantDetails {
@@ -14,13 +34,13 @@ pub fn complainant_to_pb(p: &PersonalDetails) -> pb::ComplainantDetails {
         address: p.address.clone().unwrap_or_default(),
         email: p.email.clone().unwrap_or_default(),
         phone: p.phone.clone().unwrap_or_default(),
-        preferred_contact: pb_enum_out!(pb::ContactMethod, "CONTACT_METHOD_", p.preferred_contact),
+        preferred_contact: enum_out(p.preferred_contact),
     }
 }
 
 fn tier_review(t: &TierState) -> pb::TierReview {
     pb::TierReview {
-        tier: pb_enum_out!(pb::Tier, "TIER_", t.tier),
+        tier: enum_out(t.tier),
         receive_time: Some(timestamp_to_pb(t.received_at)),
         initial_contact_due_time: Some(timestamp_to_pb(t.initial_contact_due)),
         response_due_time: Some(timestamp_to_pb(t.response_due)),
@@ -36,29 +56,35 @@ fn tier_review(t: &TierState) -> pb::TierReview {
             .collect(),
         resolution_plan_date: t.plan.as_ref().map(|p| date_to_pb(p.target_date)),
         resolution_plan_counts_as_met: t.plan.as_ref().is_some_and(|p| p.counts_as_met),
-        outcome: t
-            .outcome
-            .map(|o| pb_enum_out!(pb::Outcome, "OUTCOME_", o))
-            .unwrap_or(0),
+        outcome: t.outcome.map(enum_out).unwrap_or(0),
         outcome_communicated_time: t.outcome_communicated_at.map(timestamp_to_pb),
-        signposted_to: t
-            .signposted
-            .map(|s| pb_enum_out!(pb::SignpostTarget, "SIGNPOST_TARGET_", s))
-            .unwrap_or(0),
+        signposted_to: t.signposted.map(enum_out).unwrap_or(0),
         paused_working_days: i32::try_from(t.paused_working_days).unwrap_or(i32::MAX),
     }
 }
 
-/// The resource for `complaint` at `version`; `with_personal` adds the complainant's details.
-pub fn complaint_to_pb(
-    complaint: &Complaint,
-    version: usize,
-    with_personal: bool,
-) -> pb::Complaint {
+impl Resource for Complaint {
+    const COLLECTION: &'static str = "complaints";
+    const WHAT: &'static str = "complaint";
+    const NOT_FOUND: &'static str = "COMPLAINT_NOT_FOUND";
+    type Action = ComplaintAction;
+    type Pb = pb::Complaint;
+
+    fn command(meta: CommandMeta, action: ComplaintAction) -> ComplaintCommand {
+        ComplaintCommand::new(meta, action)
+    }
+
+    /// `with_personal` adds the complainant's details.
+    fn to_pb(&self, version: usize, with_personal: bool) -> pb::Complaint {
+        complaint_to_pb(self, version, with_personal)
+    }
+}
+
+fn complaint_to_pb(complaint: &Complaint, version: usize, with_personal: bool) -> pb::Complaint {
     pb::Complaint {
         name: format!("complaints/{}", complaint.id),
         etag: version.to_string(),
-        status: pb_enum_out!(pb::CaseStatus, "CASE_STATUS_", complaint.status),
+        status: enum_out(complaint.status),
         team: complaint.team.clone(),
         region: complaint
             .region
@@ -80,11 +106,11 @@ pub fn complaint_to_pb(
             .iter()
             .map(|(id, p)| pb::SpecialPayment {
                 payment_id: id.clone(),
-                kind: pb_enum_out!(pb::PaymentKind, "PAYMENT_KIND_", p.kind),
+                kind: enum_out(p.kind),
                 requested_pence: i64::try_from(p.requested_pence).unwrap_or(i64::MAX),
                 amount_pence: i64::try_from(p.amount_pence).unwrap_or(i64::MAX),
-                status: pb_enum_out!(pb::PaymentStatus, "PAYMENT_STATUS_", p.status),
-                tier: pb_enum_out!(pb::Tier, "TIER_", p.tier),
+                status: enum_out(p.status),
+                tier: enum_out(p.tier),
             })
             .collect(),
         feedback_actions: complaint
@@ -109,14 +135,14 @@ pub fn complaint_to_pb(
         complex_needs: complaint
             .complex_needs
             .iter()
-            .map(|n| pb_enum_out!(pb::ComplexNeed, "COMPLEX_NEED_", *n))
+            .map(|n| enum_out(*n))
             .collect(),
         ice_window_end_time: complaint.ice_window_ends.map(timestamp_to_pb),
         referrals: complaint
             .referrals
             .iter()
             .map(|r| pb::Referral {
-                body: pb_enum_out!(pb::ReferralBody, "REFERRAL_BODY_", r.body),
+                body: enum_out(r.body),
                 reference: r.reference.clone(),
                 result: r.result.clone().unwrap_or_default(),
             })

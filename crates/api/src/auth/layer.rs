@@ -1,5 +1,5 @@
 //! The tower layer every request passes before reaching a service: it authenticates the
-//! bearer token, checks the caller's role against [`crate::access::TABLE`], and hands the
+//! bearer token, checks the caller's role against the access table, and hands the
 //! [`Principal`] to the service through the request's extensions. Health and reflection
 //! are open.
 
@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_util::future::BoxFuture;
+use redress_domain::Actor;
 use tonic::body::Body;
 use tower::{Layer, Service};
 
-use crate::access::{allowed_roles, is_public, is_read};
-use crate::auth::{bearer, Principal, TokenVerifier};
+use super::access::{allowed_roles, is_public, is_read};
+use super::token::{bearer, AuthError, Principal, TokenVerifier};
 use crate::status;
 
 #[derive(Debug, Clone)]
@@ -117,5 +118,11 @@ pub fn principal<T>(request: &tonic::Request<T>) -> Result<&Principal, tonic::St
     request
         .extensions()
         .get::<Principal>()
-        .ok_or_else(|| status::unauthenticated(&crate::auth::AuthError::MissingToken))
+        .ok_or_else(|| status::unauthenticated(&AuthError::MissingToken))
+}
+
+/// The caller and the message of a request that passed the gate.
+pub fn caller<T>(request: tonic::Request<T>) -> Result<(Actor, T), tonic::Status> {
+    let actor = principal(&request)?.actor.clone();
+    Ok((actor, request.into_inner()))
 }

@@ -4,7 +4,7 @@ use redress_projections::PROJECTION_NAMES;
 use redress_store::{ProjectionStatus, Store};
 use tonic::{Request, Response, Status};
 
-use crate::gate::principal;
+use crate::auth::principal;
 use crate::pb::admin_service_server::AdminService;
 use crate::pb::{self};
 use crate::status::{self, invalid_argument};
